@@ -1,0 +1,60 @@
+"""The `python -m bot` command line.
+
+Commands are registered in COMMANDS with their one-line help and imported only when
+invoked, so `extract` starts fast and does not pay for SQLAlchemy or the scheduler.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name: (module, attribute, short help). One line per command; the module holds the rest.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "extract": ("bot.cli.cmd_extract", "extract", "读取任务清单，抽取任务、时间节点和责任单位"),
+    "units": ("bot.cli.cmd_units", "units", "责任单位目录：检查文档中的单位名称"),
+    "import": ("bot.cli.cmd_import", "import_", "导入任务清单到数据库，生成或更新提醒计划"),
+    "config": ("bot.cli.cmd_config", "config", "应用或导出 config/ 下的配置"),
+    "contacts": ("bot.cli.cmd_contacts", "contacts", "查看和修改各单位的联系方式"),
+    "plan": ("bot.cli.cmd_plan", "plan", "查看提醒计划：何时、发给谁、为什么"),
+    "done": ("bot.cli.cmd_done", "done", "标记某单位已完成某时间节点，停止提醒"),
+    "undo": ("bot.cli.cmd_done", "undo", "撤销“已完成”标记，恢复提醒"),
+    "status": ("bot.cli.cmd_status", "status", "各单位完成情况总览（临期/逾期）"),
+    "export-ics": ("bot.cli.cmd_ics", "export_ics", "导出某单位的时间节点为 iCalendar 文件"),
+    "send-test": ("bot.cli.cmd_send_test", "send_test", "向某单位的所有联系方式发送测试消息"),
+    "run": ("bot.cli.cmd_run", "run", "启动提醒服务（或按模拟时钟回放一段日历）"),
+    "deliveries": ("bot.cli.cmd_deliveries", "deliveries", "查看发送记录"),
+    "check-config": ("bot.cli.cmd_check", "check_config", "检查配置和环境变量，不发送任何消息"),
+    "health": ("bot.cli.cmd_check", "health", "健康检查（供容器使用，退出码 0/1）"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("命令"):
+            formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """督办提醒 (Duban)：从任务清单中抽取时间节点，按提前量提醒各责任单位。
+
+    \b
+    示例:
+      python -m bot extract data/fujian-ipa-2024-task-list.md
+      python -m bot import data/fujian-ipa-2024-task-list.md
+      python -m bot plan --as-of 2024-05-22 --until 2024-12-31
+    """
+
+
+def main() -> None:
+    cli(prog_name="python -m bot")

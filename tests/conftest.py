@@ -1,0 +1,61 @@
+"""Shared fixtures: the sample document and a real PostgreSQL schema per test.
+
+PostgreSQL tests run against DUBAN_TEST_PG_URL (default: this machine's server at
+127.0.0.1:5432, database `test`). Without a server they skip with a visible reason,
+except when DUBAN_REQUIRE_POSTGRES=1 (set by .ci/run): then they fail.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "fujian-ipa-2024-task-list.md"
+PG_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'duban.sqlite3'}"
+
+
+@pytest.fixture
+def pg_url():
+    """A URL whose connections see only a fresh, private schema (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        conn = admin.connect()
+    except OperationalError as exc:
+        admin.dispose()
+        reason = f"PostgreSQL 不可用 ({PG_URL}): {str(exc).splitlines()[0]}"
+        if os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " — CI 要求 PostgreSQL 测试必须运行")
+        pytest.skip(reason)
+    schema = f"duban_t_{uuid.uuid4().hex[:12]}"
+    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.close()
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request):
+    """Run a test once on SQLite and once on the real PostgreSQL server."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return request.getfixturevalue(fixture)
