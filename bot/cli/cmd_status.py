@@ -1,0 +1,45 @@
+"""`python -m bot status`: per unit, done / due soon (黄) / overdue (红) — the admin's one screen."""
+from __future__ import annotations
+
+import click
+
+from bot.cli.store_options import as_of_option, resolve_as_of, store_session
+from bot.output import JSON, dumps, format_option, table
+
+COLUMNS = [("light", "状态"), ("unit", "单位"), ("total", "节点"), ("done", "已完成"), ("due_soon", "临期(黄)"),
+           ("overdue", "逾期(红)"), ("later", "未到期"), ("next_due", "最近截止"), ("contact", "联系方式"), ("items", "逾期节点")]
+
+
+def _light(row: dict) -> str:
+    return "红" if row["overdue"] else "黄" if row["due_soon"] else "绿"
+
+
+@click.command("status")
+@as_of_option("按该日统计（例如 2024-07-01）；默认今天")
+@format_option()
+def status(as_of, fmt):
+    """各单位完成情况总览：已完成、临期（黄）、逾期（红）。"""
+    from bot.plan.notices import calendar_notice
+    from bot.plan.replan import load_calendar
+    from bot.plan.views import status_rows
+
+    with store_session() as (session, settings):
+        when = resolve_as_of(as_of, settings)
+        rows = status_rows(session, settings, when)
+        notice = calendar_notice(session, load_calendar(session, settings), when.astimezone(settings.tz).date())
+    today = when.astimezone(settings.tz).date()
+    if fmt == JSON:
+        click.echo(dumps({"as_of": today, "due_soon_days": settings.due_soon_days,
+                          "units": [{**r, "light": _light(r)} for r in rows]}))
+    elif not rows:
+        click.echo("数据库中还没有任务。请先导入: python -m bot import 文件路径")
+    else:
+        shown = [{**r, "light": _light(r), "contact": r["channel"] or "无→管理员",
+                  "items": "、".join(r["overdue_items"]),
+                  "unit": r["unit"] + ("（含未核验日期）" if r["unverified"] else "")} for r in rows]
+        click.echo(f"截至 {today}（临期 = {settings.due_soon_days} 天内到期）")
+        click.echo(table(shown, COLUMNS, limits={"items": 30, "unit": 30}))
+        red = sum(1 for r in rows if r["overdue"])
+        click.echo(f"\n{len(rows)} 个单位，其中 {red} 个有逾期事项。完成后请运行: python -m bot done M编号 --unit 单位")
+    if notice:
+        click.echo(f"注意: {notice}", err=True)

@@ -1,0 +1,165 @@
+"""Contacts as the admin writes them (config/contacts.yaml and the admin block of settings.yaml).
+
+Each unit has a list of contacts, one channel each:
+    - wecom: ${WECOM_KEY_BAOHU}        # full webhook URL, bare key, or ${ENV} reference
+      mentions: ["13800000000"]        # mobiles to @ (WeCom text message), or "@all"
+    - email: baohu@example.gov.cn
+    - dingtalk: ${DINGTALK_TOKEN_X}
+      secret: ${DINGTALK_SECRET_X}     # signing secret of DingTalk/Feishu robots
+Secrets are referenced, never required in the file: `${NAME}` is expanded only when sending.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config.yamlfile import Where, YDict, YList, load_yaml
+from bot.errors import DubanError
+
+CHANNELS = ("wecom", "email", "dingtalk", "feishu")
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_MOBILE = re.compile(r"1\d{10}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]{8,}")
+_SECRETISH = re.compile(r"((?:key|access_token|token|sign|secret)=)([^&\s]+)|(/hook/)([^/?\s]+)", re.I)
+
+
+@dataclass(frozen=True)
+class ContactSpec:
+    kind: str
+    target: str
+    mentions: tuple[str, ...] = ()
+    secret: str | None = None
+    label: str = ""
+    enabled: bool = True
+    disabled_reason: str | None = None
+
+    def to_yaml(self) -> dict:
+        out: dict = {self.kind: self.target}
+        if self.mentions:
+            out["mentions"] = list(self.mentions)
+        for key in ("secret", "label", "disabled_reason"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if not self.enabled:
+            out["enabled"] = False
+        return out
+
+
+def env_refs(text: str) -> list[str]:
+    return ENV_REF.findall(text or "")
+
+
+def expand_env(text: str, what: str = "联系方式") -> str:
+    """Replace ${NAME} by its environment value; a missing variable is a DubanError naming it (not its value)."""
+
+    def one(m: re.Match) -> str:
+        value = os.environ.get(m.group(1))
+        if value is None:
+            raise DubanError(f"{what}引用的环境变量 {m.group(1)} 未设置。请在 .env 或服务环境中设置它。")
+        return value
+
+    return ENV_REF.sub(one, text or "")
+
+
+def redact(target: str) -> str:
+    """A target fit for output and logs: env references stay, literal keys and tokens are masked."""
+    if not target or ENV_REF.fullmatch(target) or _EMAIL.fullmatch(target):
+        return target
+
+    def mask(value: str) -> str:
+        return value[:4] + "…" if len(value) > 8 else "…"
+
+    if "://" not in target and "=" not in target:
+        return mask(target)  # a bare key
+    return _SECRETISH.sub(lambda m: (m.group(1) or m.group(3)) + mask(m.group(2) or m.group(4)), target)
+
+
+def validate_target(kind: str, target: str, where: Where) -> str:
+    target = str(target or "").strip()
+    if not target:
+        raise where.error("联系方式不能为空。")
+    if ENV_REF.fullmatch(target):
+        return target
+    if kind == "email":
+        if not _EMAIL.fullmatch(target):
+            raise where.error(f"邮箱地址格式不对: {target!r}。")
+    elif target.startswith(("http://", "https://")):
+        if kind == "wecom" and "key=" not in target:
+            raise where.error("企业微信机器人地址中缺少 key= 参数，请粘贴完整的 Webhook 地址或只写 key。")
+    elif not _BARE_KEY.fullmatch(target):
+        raise where.error(f"{redact(target)!r} 不是有效的 Webhook 地址、key 或 ${{环境变量}} 引用。")
+    return target
+
+
+def validate_mentions(values, where: Where) -> tuple[str, ...]:
+    if isinstance(values, (str, int)):
+        values = YList([values])
+    if not isinstance(values, list):
+        raise where.error("mentions 应为手机号列表，例如 [\"13800000000\"]。")
+    out = []
+    for i, value in enumerate(values):
+        text = str(value).strip()
+        if text != "@all" and not _MOBILE.fullmatch(text) and not ENV_REF.fullmatch(text):
+            raise where.child(values, i).error(f"{text!r} 不是 11 位手机号（或 \"@all\"）。")
+        out.append(text)
+    return tuple(out)
+
+
+ITEM_KEYS = CHANNELS + ("mentions", "secret", "label", "enabled", "disabled_reason")
+
+
+def parse_contact(item, where: Where) -> ContactSpec:
+    if isinstance(item, str):
+        item = YDict({"email" if "@" in item and "://" not in item else "wecom": item})
+    if not isinstance(item, dict):
+        raise where.error("每个联系方式应为映射，例如 {wecom: ${WECOM_KEY}} 或 {email: a@b.cn}。")
+    for key in item:
+        if key not in ITEM_KEYS:
+            raise where.child(item, key).error(f"未知配置项，可用的有: {', '.join(ITEM_KEYS)}。")
+    kinds = [k for k in CHANNELS if k in item]
+    if len(kinds) != 1:
+        raise where.error(f"每项须且只须写一种渠道 ({' / '.join(CHANNELS)})，实际为 {kinds or '无'}。")
+    kind = kinds[0]
+    enabled = item.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise where.child(item, "enabled").error("应为 true 或 false。")
+    return ContactSpec(
+        kind=kind,
+        target=validate_target(kind, item[kind], where.child(item, kind)),
+        mentions=validate_mentions(item.get("mentions") or YList(), where.child(item, "mentions")),
+        secret=str(item["secret"]) if item.get("secret") else None,
+        label=str(item.get("label") or ""),
+        enabled=enabled,
+        disabled_reason=str(item["disabled_reason"]) if item.get("disabled_reason") else None,
+    )
+
+
+def parse_contact_list(value, where: Where) -> tuple[ContactSpec, ...]:
+    if isinstance(value, (str, dict)):
+        value = YList([value])
+    if not isinstance(value, list):
+        raise where.error("应为联系方式列表。")
+    return tuple(parse_contact(item, where.child(value, i)) for i, item in enumerate(value))
+
+
+def load_contacts(path: Path) -> dict[str, tuple[ContactSpec, ...]]:
+    """unit name → contacts, from contacts.yaml (`units:` mapping). Unit names are checked by the caller."""
+    data, where = load_yaml(path)
+    for key in data:
+        if key != "units":
+            raise where.child(data, key).error("未知配置项，顶层只有 units。")
+    units = data.get("units") or YDict()
+    uw = where.child(data, "units")
+    if not isinstance(units, dict):
+        raise uw.error("应为 单位名: [联系方式…] 的映射。")
+    return {str(name): parse_contact_list(items or YList(), uw.child(units, name)) for name, items in units.items()}
+
+
+def contact_line(path: Path, unit: str) -> Where:
+    """Where a unit's entry sits in contacts.yaml, for errors found after parsing (e.g. unknown unit)."""
+    data, where = load_yaml(path)
+    units = data.get("units") or YDict()
+    return where.child(data, "units").child(units, unit)

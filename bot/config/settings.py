@@ -1,0 +1,244 @@
+"""config/settings.yaml: the settings that are not per unit, overridable by environment variables.
+
+Environment (wins over the file):
+  DUBAN_CONFIG_DIR     where settings.yaml, contacts.yaml and units.yaml live (default ./config)
+  DUBAN_DATABASE_URL   any SQLAlchemy URL (default sqlite:///data/duban.sqlite3, relative to the cwd)
+  DUBAN_TIMEZONE       IANA zone of the office (default Asia/Shanghai, whatever the server's clock)
+  DUBAN_SEND_TIME      HH:MM of the daily send (default 09:00)
+  DUBAN_LEAD_TIMES     default lead days, comma separated (e.g. "30,14,7,3,1,0")
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config.contacts import ContactSpec, parse_contact_list
+from bot.config.yamlfile import Where, YDict, YList, load_yaml
+
+DEFAULT_LEADS = (30, 14, 7, 3, 1, 0)
+MAX_LEAD_DAYS = 366
+KINDS = ("once", "recurring", "implicit")
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """Lead days before a due date; a unit's own list wins over its milestone kind's, then the default."""
+
+    default: tuple[int, ...] = DEFAULT_LEADS
+    by_unit: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    by_kind: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def for_(self, unit: str, kind: str) -> tuple[int, ...]:
+        return self.by_unit.get(unit) or self.by_kind.get(kind) or self.default
+
+
+@dataclass(frozen=True)
+class OverduePolicy:
+    """Escalation after the due date: a reminder every N working days, the admin copied from M on."""
+
+    repeat_every_workdays: int = 3
+    copy_admin_after_workdays: int = 5
+    max_reminders: int = 10
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    is_workday: bool
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "Asia/Shanghai"
+    send_time: time = time(9, 0)
+    database_url: str | None = None
+    lead_times: LeadTimes = field(default_factory=LeadTimes)
+    overdue: OverduePolicy = field(default_factory=OverduePolicy)
+    admin_name: str = "督办管理员"
+    admin_contacts: tuple[ContactSpec, ...] = ()
+    implicit_due: tuple[int, int] = (12, 31)
+    catch_up_hours: int = 48
+    long_holiday_days: int = 3
+    horizon_days: int = 400
+    due_soon_days: int = 7
+    calendar: tuple[CalendarDay, ...] = ()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("DUBAN_CONFIG_DIR") or "config")
+
+
+def _int(value, where: Where, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise where.error(f"应为 {low} 到 {high} 之间的整数，实际为 {value!r}。")
+    return value
+
+
+def _leads(value, where: Where) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise where.error("应为提前天数列表，例如 [30, 14, 7, 3, 1, 0]。")
+    days = [_int(v, where.child(value, i), 0, MAX_LEAD_DAYS) for i, v in enumerate(value)]
+    return tuple(sorted(set(days), reverse=True))
+
+
+def _time(value, where: Where) -> time:
+    text = str(value) if not isinstance(value, int) else f"{value // 60}:{value % 60:02d}"  # YAML reads 9:00 as 540
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    if not m:
+        raise where.error(f"发送时间应写成 \"HH:MM\"（例如 \"09:00\"），实际为 {value!r}。")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _zone(value, where: Where) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise where.error(f"未知时区 {value!r}，请使用 IANA 名称，例如 Asia/Shanghai。") from exc
+    return str(value)
+
+
+def _mapping(value, where: Where, known: tuple[str, ...]) -> YDict:
+    if not isinstance(value, dict):
+        raise where.error("应为键值映射。")
+    for key in value:
+        if key not in known:
+            raise where.child(value, key).error(f"未知配置项，可用的有: {', '.join(known)}。")
+    return value
+
+
+def _unit_leads(value, where: Where) -> dict[str, tuple[int, ...]]:
+    value = value or YDict()
+    if not isinstance(value, dict):
+        raise where.error("应为 单位名: [提前天数…] 的映射。")
+    return {str(k): _leads(v, where.child(value, k)) for k, v in value.items()}
+
+
+def _calendar(value, where: Where) -> tuple[CalendarDay, ...]:
+    value = value or YList()
+    if not isinstance(value, list):
+        raise where.error("应为列表，每项形如 {date: 2027-01-01, workday: false, name: 元旦}。")
+    days = []
+    for i, item in enumerate(value):
+        at = where.child(value, i)
+        item = _mapping(item, at, ("date", "workday", "name"))
+        if not isinstance(item.get("date"), date):
+            raise at.error("缺少 date 或格式不对，应写成 2027-01-01。")
+        if not isinstance(item.get("workday"), bool):
+            raise at.error("缺少 workday: true（调休上班）或 workday: false（放假）。")
+        days.append(CalendarDay(item["date"], item["workday"], str(item.get("name") or "")))
+    return tuple(days)
+
+
+TOP_KEYS = ("timezone", "send_time", "database", "lead_times", "overdue", "admin", "implicit_due",
+            "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar")
+
+
+def parse_settings(data: YDict, where: Where) -> Settings:
+    _mapping(data, where, TOP_KEYS)
+    at = lambda key: where.child(data, key)  # noqa: E731
+    kw: dict = {}
+    if "timezone" in data:
+        kw["timezone"] = _zone(data["timezone"], at("timezone"))
+    if "send_time" in data:
+        kw["send_time"] = _time(data["send_time"], at("send_time"))
+    if data.get("database"):
+        db = _mapping(data["database"], at("database"), ("url",))
+        kw["database_url"] = str(db["url"]) if db.get("url") else None
+    if "lead_times" in data:
+        lt = _mapping(data["lead_times"], at("lead_times"), ("default", "by_unit", "by_kind"))
+        lw = at("lead_times")
+        by_kind = _unit_leads(lt.get("by_kind"), lw.child(lt, "by_kind"))
+        for kind in by_kind:
+            if kind not in KINDS:
+                raise lw.child(lt, "by_kind").child(lt["by_kind"], kind).error(f"未知时间节点类型，可用的有: {', '.join(KINDS)}。")
+        kw["lead_times"] = LeadTimes(
+            default=_leads(lt["default"], lw.child(lt, "default")) if "default" in lt else DEFAULT_LEADS,
+            by_unit=_unit_leads(lt.get("by_unit"), lw.child(lt, "by_unit")),
+            by_kind=by_kind,
+        )
+    if "overdue" in data:
+        od = _mapping(data["overdue"], at("overdue"), ("repeat_every_workdays", "copy_admin_after_workdays", "max_reminders"))
+        ow = at("overdue")
+        base = OverduePolicy()
+        kw["overdue"] = OverduePolicy(
+            repeat_every_workdays=_int(od.get("repeat_every_workdays", base.repeat_every_workdays), ow.child(od, "repeat_every_workdays"), 1, 60),
+            copy_admin_after_workdays=_int(od.get("copy_admin_after_workdays", base.copy_admin_after_workdays), ow.child(od, "copy_admin_after_workdays"), 0, 366),
+            max_reminders=_int(od.get("max_reminders", base.max_reminders), ow.child(od, "max_reminders"), 0, 100),
+        )
+    if "admin" in data:
+        ad = _mapping(data["admin"], at("admin"), ("name", "contacts"))
+        aw = at("admin")
+        if "name" in ad:
+            if not isinstance(ad["name"], str) or not ad["name"].strip():
+                raise aw.child(ad, "name").error("管理员名称不能为空。")
+            kw["admin_name"] = ad["name"].strip()
+        kw["admin_contacts"] = parse_contact_list(ad.get("contacts") or YList(), aw.child(ad, "contacts"))
+    if "implicit_due" in data:
+        m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(data["implicit_due"]).strip())
+        if not m or not _valid_month_day(int(m.group(1)), int(m.group(2))):
+            raise at("implicit_due").error("应写成 \"MM-DD\"，例如 \"12-31\"。")
+        kw["implicit_due"] = (int(m.group(1)), int(m.group(2)))
+    for key, low, high in (("catch_up_hours", 0, 24 * 30), ("long_holiday_days", 1, 30), ("horizon_days", 30, 3660),
+                            ("due_soon_days", 1, 60)):
+        if key in data:
+            kw[key] = _int(data[key], at(key), low, high)
+    if "calendar" in data:
+        kw["calendar"] = _calendar(data["calendar"], at("calendar"))
+    return Settings(**kw)
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    try:
+        date(2024, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _apply_env(settings: Settings) -> Settings:
+    env = os.environ
+    kw: dict = {}
+    where = lambda name: Where(f"环境变量 {name}")  # noqa: E731
+    if env.get("DUBAN_DATABASE_URL"):
+        kw["database_url"] = env["DUBAN_DATABASE_URL"]
+    if env.get("DUBAN_TIMEZONE"):
+        kw["timezone"] = _zone(env["DUBAN_TIMEZONE"], where("DUBAN_TIMEZONE"))
+    if env.get("DUBAN_SEND_TIME"):
+        kw["send_time"] = _time(env["DUBAN_SEND_TIME"], where("DUBAN_SEND_TIME"))
+    if env.get("DUBAN_LEAD_TIMES"):
+        raw = env["DUBAN_LEAD_TIMES"]
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise where("DUBAN_LEAD_TIMES").error(f"应为逗号分隔的天数，例如 30,14,7,3,1,0，实际为 {raw!r}。")
+        leads = _leads(YList(int(p) for p in parts), where("DUBAN_LEAD_TIMES"))
+        lt = settings.lead_times
+        kw["lead_times"] = LeadTimes(default=leads, by_unit=lt.by_unit, by_kind=lt.by_kind)
+    return Settings(**{**settings.__dict__, **kw}) if kw else settings
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from config/settings.yaml (missing file: defaults) with the environment applied."""
+    path = path or config_dir() / "settings.yaml"
+    mtime = path.stat().st_mtime_ns if path.exists() else 0
+    return _cached(str(path), mtime, *_env_key())
+
+
+def _env_key() -> tuple:
+    names = ("DUBAN_DATABASE_URL", "DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES")
+    return tuple(os.environ.get(n) for n in names)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, _mtime: int, *_env) -> Settings:
+    data, where = load_yaml(Path(path))
+    return _apply_env(parse_settings(data, where))

@@ -1,0 +1,100 @@
+"""The extractor's public face: clause → milestones, task → milestones, title → working year."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.extract.actions import governed_spans
+from bot.extract.engine import Hit, scan
+from bot.extract.normalize import Normalized, drop_noise_spaces, normalize
+from bot.extract.rule import InvalidDate, Note
+from bot.extract.timewords import unknown_time_words
+from bot.model import IMPLICIT, ONCE, RECURRING, Context, Flag, Milestone, Task
+
+
+def _past_flag(m: Milestone, ctx: Context) -> Flag:
+    return Flag(
+        "past-deadline",
+        f"时间节点“{m.expr}”为 {m.due.isoformat()}，早于印发日期 {ctx.doc_date.isoformat()}，"
+        "已到期（不会顺延到下一年），请确认是否仍需提醒",
+        m.task, m.expr, m.start, m.end,
+    )
+
+
+def _milestones(norm: Normalized, hits: list[Hit], ctx: Context, task: int | None) -> list[Milestone]:
+    text = norm.original
+    actions = governed_spans(norm.text, [(h.start, h.end) for h in hits])
+    found = []
+    for hit, action_span in zip(hits, actions):
+        action = drop_noise_spaces(text[slice(*norm.orig_span(*action_span))]) if action_span else ""
+        for start, end, due, rrule in hit.parts():
+            o_start, o_end = norm.orig_span(start, end)
+            found.append(Milestone(
+                expr=text[o_start:o_end], start=o_start, end=o_end, due=due,
+                kind=RECURRING if rrule else ONCE, matched_by=hit.rule.name, action=action, rule=rrule,
+                past=ctx.doc_date is not None and due < ctx.doc_date, task=task,
+            ))
+    return found
+
+
+def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[list[Milestone], list[Flag], list[str]]:
+    """Every deadline a clause states, the flags a person must review, and relative-duration notes."""
+    norm = normalize(text)
+    hits = scan(norm.text, ctx)
+    milestones = _milestones(norm, [h for h in hits if h.is_deadline], ctx, task)
+    flags = [_past_flag(m, ctx) for m in milestones if m.past]
+    notes = []
+    for hit in hits:
+        start, end = norm.orig_span(hit.start, hit.end)
+        if isinstance(hit.value, InvalidDate):
+            flags.append(Flag(
+                "invalid-date",
+                f"“{text[start:end]}”不是有效日期（{hit.value}），未生成时间节点，请核对原文",
+                task, text[start:end], start, end,
+            ))
+        elif isinstance(hit.value, Note):
+            notes.append(drop_noise_spaces(text[start:end]))
+    for n_start, n_end in unknown_time_words(norm.text, [(h.start, h.end) for h in hits]):
+        start, end = norm.orig_span(n_start, n_end)
+        flags.append(Flag(
+            "unknown-time-word",
+            f"未能识别的时间表述“{text[start:end]}”，未生成时间节点，请人工确认截止日期",
+            task, text[start:end], start, end,
+        ))
+    flags.sort(key=lambda f: f.start)
+    return milestones, flags, notes
+
+
+def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]:
+    """Milestones of one task row: its measures, its 完成时限 column, else one implicit year-end."""
+    milestones, flags = [], []
+    for text in (task.measures, task.deadline_text):
+        if not text:
+            continue
+        found, clause_flags, notes = extract_clause(text, ctx, task.no)
+        seen = {(m.due, m.rule) for m in milestones}
+        milestones += [replace(m, action=m.action or task.title) for m in found if (m.due, m.rule) not in seen]
+        flags += clause_flags
+        task.notes.extend(n for n in notes if n not in task.notes)
+    if not milestones:
+        due = date(ctx.year, *ctx.implicit_due)
+        implicit = Milestone(
+            expr="", start=0, end=0, due=due, kind=IMPLICIT, matched_by="implicit-year-end",
+            action=task.title, past=ctx.doc_date is not None and due < ctx.doc_date, task=task.no,
+        )
+        milestones.append(implicit)
+        if implicit.past:
+            flags.append(_past_flag(implicit, ctx))
+    return milestones, flags
+
+
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d{2})(?=年|-\d{4}年)")
+
+
+def working_year(title: str, doc_date: date | None) -> int | None:
+    """The year the list is for: the title's year wins over the issue date's."""
+    found = _TITLE_YEAR.search(normalize(title or "").text)
+    if found:
+        return int(found.group(1))
+    return doc_date.year if doc_date else None

@@ -1,0 +1,182 @@
+"""Months and days of the working year: 6月底前, 6月前, 6月中旬, 6月30日前, 6.30前, 2024-06-30.
+
+Readings (pinned by the examples): "X月底前"/"X月X日前" are inclusive due dates (that
+last day / that day); "X月前" is the last day of the month before, because 前 means the
+work is done before month X begins; a bare "X月"/"X月份" is due at that month's end.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.extract.rule import (
+    BY, BY_OPT, DAY, LIMIT, MONTH, YEAR_OPT, Part, before_month, checked_date, month_end, rule,
+    year_fragment, year_of,
+)
+
+
+def _month(m: re.Match) -> int:
+    return int(m.group("m"))
+
+
+# Month parts, one row each: (suffix regex, name, day; None = the month's last day).
+MONTH_PARTS = (
+    ("上旬", "上旬", 10),
+    ("中旬", "中旬", 20),
+    ("下旬", "下旬", None),
+    ("初", "初", 10),
+)
+
+
+def _month_part_rule(suffix: str, name: str, day: int | None):
+    def resolve(m, ctx):
+        year, month = year_of(m, ctx), _month(m)
+        return month_end(year, month) if day is None else checked_date(year, month, day)
+
+    cn = {10: "10", 20: "20", None: "30"}[day]
+    return rule(
+        f"<month>{name}",
+        f"{LIMIT}{YEAR_OPT}{MONTH}份?{suffix}{BY_OPT}",
+        resolve,
+        [(f"6月{name}前", f"2024-06-{cn}"), (f"2025年6月{name}", f"2025-06-{cn}")],
+        gate="月",
+    )
+
+
+# A coordinated list of months or days sharing one tail: "6月底、9月底、12月底前分别…".
+_ITEM = r"\d{1,2}月(?:\d{1,2}[日号]|底|末|份)?"
+_ITEM_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末)|份)?")
+
+
+def _list_parts(m: re.Match, ctx) -> list[Part]:
+    """Bare months take the list's reading: month ends, unless every item is a bare "X月前"."""
+    year = year_of(m, ctx)
+    items = list(_ITEM_RE.finditer(m.group("items")))
+    all_bare = not any(i.group("d") or i.group("end") for i in items)
+    before = all_bare and bool(m.group("by"))
+    offset = m.start("items")
+    parts = []
+    for item in items:
+        month = int(item.group("m"))
+        if item.group("d"):
+            due = checked_date(year, month, int(item.group("d")))
+        else:
+            due = before_month(year, month) if before else month_end(year, month)
+        parts.append(Part(offset + item.start(), offset + item.end(), due))
+    return parts
+
+
+def _range_end(m: re.Match, ctx):
+    """A range is due at its end; an end month before the start month lies in the next year."""
+    year = year_of(m, ctx)
+    end_year = year_of(m, ctx, "2") if (m.group("year2") or m.group("rel2")) else year
+    m1 = int(m.group("m1"))
+    m2 = int(m.group("m2") or m1)
+    if not (m.group("year2") or m.group("rel2")) and m2 < m1:
+        end_year += 1
+    day = m.groupdict().get("d2")
+    if day:
+        return checked_date(end_year, m2, int(day))
+    return month_end(end_year, m2)
+
+
+YEAR2 = year_fragment("2")
+
+
+def _full_date(m, ctx):
+    return checked_date(int(m.group("year")), _month(m), int(m.group("d")))
+
+
+RULES = (
+    rule(
+        "<month>底前",
+        f"{LIMIT}{YEAR_OPT}{MONTH}份?(?:底|末){BY_OPT}",
+        lambda m, ctx: month_end(year_of(m, ctx), _month(m)),
+        [("6月底前", "2024-06-30"), ("2月末", "2024-02-29"), ("截至6月底", "2024-06-30"),
+         ("2025年6月底前", "2025-06-30"), ("明年3月底前", "2025-03-31"), ("2023年2月底", "2023-02-28")],
+        gate="月",
+    ),
+    rule(
+        "<month>前",
+        f"{LIMIT}{YEAR_OPT}{MONTH}份?{BY}",
+        lambda m, ctx: before_month(year_of(m, ctx), _month(m)),
+        [("7月前", "2024-06-30"), ("10月份以前", "2024-09-30"), ("1月前", "2023-12-31"),
+         ("2025年3月之前", "2025-02-28")],
+        gate="月",
+    ),
+    rule(
+        "<month>",
+        f"{LIMIT}{YEAR_OPT}{MONTH}份?(?!\\d|[底末初旬]|[上中下]旬|中(?![央国共华]))",
+        lambda m, ctx: month_end(year_of(m, ctx), _month(m)),
+        [("6月", "2024-06-30"), ("9月份", "2024-09-30"), ("2025年4月", "2025-04-30")],
+        gate="月",
+    ),
+    *(_month_part_rule(*row) for row in MONTH_PARTS),
+    rule(
+        "<month><day>前",
+        f"{LIMIT}{YEAR_OPT}{MONTH}{DAY}{BY_OPT}",
+        lambda m, ctx: checked_date(year_of(m, ctx), _month(m), int(m.group("d"))),
+        [("6月30日前", "2024-06-30"), ("9月10号", "2024-09-10"), ("不晚于11月15日", "2024-11-15"),
+         ("2024年6月30日", "2024-06-30"), ("2月30日前", "invalid"), ("2023年2月29日", "invalid")],
+        gate="月",
+    ),
+    rule(
+        "<month>.<day>前",
+        f"{LIMIT}(?<![\\d.])(?P<m>\\d{{1,2}})\\.(?P<d>\\d{{1,2}})(?![\\d.%])日?{BY}",
+        lambda m, ctx: checked_date(ctx.year, _month(m), int(m.group("d"))),
+        [("6.30前", "2024-06-30"), ("9.1之前", "2024-09-01"), ("6.31前", "invalid")],
+        gate="前",
+    ),
+    rule(
+        "<yyyy>-<mm>-<dd>",
+        f"{LIMIT}(?<!\\d)(?P<year>\\d{{4}})(?P<sep>[-/.])(?P<m>\\d{{1,2}})(?P=sep)(?P<d>\\d{{1,2}})(?!\\d)日?{BY_OPT}",
+        _full_date,
+        [("2024-06-30", "2024-06-30"), ("2024/6/30前", "2024-06-30"), ("2025.1.15", "2025-01-15"),
+         ("2024-02-30", "invalid")],
+        gate="-/.",
+    ),
+    rule(
+        "<month>至<month>",
+        (f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<m1>\\d{{1,2}})月?份?(?:至|到|-{{1,2}})(?:{YEAR2})?"
+         f"(?P<m2>\\d{{1,2}})月份?(?:底|末)?{BY_OPT}"),
+        _range_end,
+        [("4月至6月", "2024-06-30"), ("6-8月", "2024-08-31"), ("1-6月份", "2024-06-30"),
+         ("2024年6月至12月", "2024-12-31"), ("11月至次年2月", "2025-02-28"), ("10月至3月", "2025-03-31"),
+         ("2024年10月到2025年1月底前", "2025-01-31")],
+        gate="至到-",
+    ),
+    rule(
+        "<month><day>至<day>",
+        (f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<m1>\\d{{1,2}})月(?P<d1>\\d{{1,2}})[日号]?(?:至|到|-{{1,2}})(?:{YEAR2})?"
+         f"(?:(?P<m2>\\d{{1,2}})月)?(?P<d2>\\d{{1,2}})[日号]{BY_OPT}"),
+        _range_end,
+        [("9月10日至9月20日", "2024-09-20"), ("6月10日至20日", "2024-06-20"), ("6月10-20日", "2024-06-20"),
+         ("12月20日至次年1月10日", "2025-01-10"), ("6月10日至6月31日", "invalid")],
+        gate="至到-",
+    ),
+    rule(
+        "<month>、<month>底前",
+        f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<items>{_ITEM}(?:[、,和及与]{_ITEM})+)(?P<by>{BY})?",
+        _list_parts,
+        [("6月底、9月底、12月底前", "2024-06-30,2024-09-30,2024-12-31"),
+         ("3月、6月、9月底前", "2024-03-31,2024-06-30,2024-09-30"),
+         ("6月30日和12月31日前", "2024-06-30,2024-12-31"), ("4月、7月前", "2024-03-31,2024-06-30")],
+        gate="、,和及与",
+    ),
+    rule(
+        "本月底",
+        f"(?<![\\d个每])(?P<which>本|当|下)?月(?:底|末){BY_OPT}",
+        lambda m, ctx: _issue_month_end(ctx, 1 if m.group("which") == "下" else 0),
+        [("本月底前", "2024-05-31"), ("月底前", "2024-05-31"), ("下月底", "2024-06-30")],
+        gate="月",
+    ),
+)
+
+
+def _issue_month_end(ctx, ahead: int):
+    """"本月底" needs the issue month; without an issue date the rule does not apply."""
+    if ctx.doc_date is None:
+        return None
+    month = ctx.doc_date.month + ahead
+    year = ctx.doc_date.year + (month - 1) // 12
+    return month_end(year, (month - 1) % 12 + 1)
+

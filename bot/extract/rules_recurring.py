@@ -1,0 +1,109 @@
+"""Recurring deadlines: 每月5日前, 每季度末, 每季度首月10日前, 每半年, 每年3月1日前, 每周五.
+
+Each resolves to an RFC 5545 RRULE that dateutil.rrule accepts, bounded by UNTIL = the
+last day of the working year (a task list is a list for one year). `due` is the first
+occurrence on or after the issue date; a rule with none left that year is due at its
+first occurrence in the year and is flagged as past, like any other past deadline.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+
+from dateutil.rrule import rrulestr
+
+from bot.extract.rule import BY_OPT, DAY, MONTH, InvalidDate, Recurrence, checked_date, reference_day, rule
+from bot.model import Context
+
+
+@lru_cache(maxsize=1024)
+def _first_on_or_after(rrule: str, start: date, year_start: date) -> date:
+    occurrences = rrulestr(rrule, dtstart=datetime.combine(year_start, datetime.min.time()))
+    first = occurrences.after(datetime.combine(start, datetime.min.time()), inc=True)
+    if first is None:
+        first = occurrences.after(datetime.combine(year_start, datetime.min.time()), inc=True)
+    return first.date()
+
+
+def recurrence(body: str, ctx: Context) -> Recurrence:
+    rrule = f"{body};UNTIL={ctx.year}1231"
+    year_start = date(ctx.year, 1, 1)
+    return Recurrence(rrule, _first_on_or_after(rrule, max(reference_day(ctx), year_start), year_start))
+
+
+def _day_of_month(m) -> int:
+    day = int(m.group("d"))
+    if not 1 <= day <= 31:
+        raise InvalidDate(f"没有{day}日")
+    return day
+
+
+# Whole periods, one row each: (name, unit regex, RRULE body, may the period word stand alone).
+PERIODS = (
+    ("每月底", "月", "FREQ=MONTHLY;BYMONTHDAY=-1", True,
+     [("每月底前", "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20241231"), ("按月", "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20241231")]),
+    ("每季度末", "季度?", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1", True,
+     [("每季度末", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231"),
+      ("按季度", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231")]),
+    ("每半年", "半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1", True,
+     [("每半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1;UNTIL=20241231")]),
+    ("每年底", "年年?", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", False,
+     [("每年年底前", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31;UNTIL=20241231")]),
+)
+
+WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU", "天": "SU"}
+
+
+def _period_rule(name: str, unit: str, body: str, bare_ok: bool, examples):
+    lead, end = ("(?:每个?|按)", "(?:底|末)?") if bare_ok else ("每", "(?:底|末)")
+    return rule(name, f"{lead}(?:{unit}){end}{BY_OPT}", lambda m, ctx: recurrence(body, ctx), examples,
+                gate="每按")
+
+
+RULES = (
+    *(_period_rule(*row) for row in PERIODS),
+    rule(
+        "每月<day>前",
+        f"每个?月{DAY}{BY_OPT}",
+        lambda m, ctx: recurrence(f"FREQ=MONTHLY;BYMONTHDAY={_day_of_month(m)}", ctx),
+        [("每月5日前", "FREQ=MONTHLY;BYMONTHDAY=5;UNTIL=20241231"),
+         ("每个月25号", "FREQ=MONTHLY;BYMONTHDAY=25;UNTIL=20241231"), ("每月35日前", "invalid")],
+        gate="每",
+    ),
+    rule(
+        "每季度首月<day>前",
+        f"每个?季度(?:的)?(?:首月|第1个月|第1月){DAY}{BY_OPT}",
+        lambda m, ctx: recurrence(f"FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY={_day_of_month(m)}", ctx),
+        [("每季度首月10日前", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=10;UNTIL=20241231"),
+         ("每季度第一个月15日前", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=15;UNTIL=20241231")],
+        gate="每",
+    ),
+    rule(
+        "每年<month><day>前",
+        f"每年{MONTH}{DAY}{BY_OPT}",
+        lambda m, ctx: _yearly(m, ctx, int(m.group("d"))),
+        [("每年3月1日前", "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1;UNTIL=20241231"),
+         ("每年11月30日前", "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=30;UNTIL=20241231"), ("每年2月30日前", "invalid")],
+        gate="每",
+    ),
+    rule(
+        "每年<month>底",
+        f"每年{MONTH}(?:底|末){BY_OPT}",
+        lambda m, ctx: _yearly(m, ctx, -1),
+        [("每年6月底前", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=-1;UNTIL=20241231")],
+        gate="每",
+    ),
+    rule(
+        "每周<weekday>",
+        f"每(?:周|星期)(?P<wd>[{''.join(WEEKDAYS)}])(?![次个遍批期轮])(?:下班)?{BY_OPT}",
+        lambda m, ctx: recurrence(f"FREQ=WEEKLY;BYDAY={WEEKDAYS[m.group('wd')]}", ctx),
+        [("每周五前", "FREQ=WEEKLY;BYDAY=FR;UNTIL=20241231"), ("每星期一", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20241231")],
+        gate="每",
+    ),
+)
+
+
+def _yearly(m, ctx: Context, day: int) -> Recurrence:
+    month = int(m.group("m"))
+    checked_date(2024, month, day if day > 0 else 1)  # 2024 is a leap year: 2月29日 stays valid
+    return recurrence(f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}", ctx)

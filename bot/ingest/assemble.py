@@ -1,0 +1,89 @@
+"""Blocks → Document: tasks from tables (else numbered paragraphs), facts, and flags."""
+from __future__ import annotations
+
+from bot.ingest.blocks import Block, Line, Row
+from bot.ingest.cleanup import join_spaces, section_heading
+from bot.ingest.facts import find_doc_date, find_issuer, find_title
+from bot.ingest.paragraphs import paragraph_tasks
+from bot.ingest.tables import TableReader
+from bot.model import Document, Flag, Task
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[13, 14, 15, 16, 19] → "13–16、19"."""
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        start = n if start is None else start
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(str(n) if n == start else f"{start}–{n}")
+            start = None
+    return "、".join(out)
+
+
+def numbering_flags(tasks: list[Task]) -> list[Flag]:
+    """Missing, repeated and out-of-order task numbers; a list may restart at 1 per section."""
+    runs: list[list[int]] = []  # each run: numbers in reading order, restarting at 1
+    flags = []
+    for no in (t.no for t in tasks if t.no is not None):
+        if not runs or no == 1:
+            runs.append([])
+        elif no <= max(runs[-1]):
+            flags.append(Flag("task-order", f"第 {no} 项的序号重复或顺序颠倒（前面已到第 {max(runs[-1])} 项），请核对", no))
+        runs[-1].append(no)
+    for run in runs:
+        missing = sorted(set(range(1, max(run) + 1)) - set(run))
+        if missing:
+            flags.append(Flag(
+                "missing-tasks",
+                f"任务序号不连续：缺少第 {_ranges(missing)} 项（共 {len(missing)} 项）。可能是 OCR 漏识或原件缺页，请对照原件补录",
+                text=_ranges(missing),
+            ))
+    return flags
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def section_flags(tasks: list[Task]) -> list[Flag]:
+    """Section numbers that never appear (一、二、四 → 三 missing): tasks after a gap may sit in the wrong one."""
+    seen = [s[0] for s in dict.fromkeys(t.section for t in tasks) if s and s[0] in _NUMERALS]
+    if not seen:
+        return []
+    missing = [n for n in _NUMERALS[: _NUMERALS.index(seen[-1]) + 1] if n not in seen]
+    if not missing:
+        return []
+    previous = None
+    for task in tasks:
+        if task.no is not None and previous is not None and task.no > previous + 1:
+            task.review.append(f"前面缺少第 {previous + 1}–{task.no - 1} 项，章节标题可能也一并缺失，本项归入「{task.section}」未必正确，请核对")
+        previous = task.no if task.no is not None else previous
+    return [Flag("missing-sections", f"章节编号不连续：缺少「{'」「'.join(n + '、' for n in missing)}」部分，可能是 OCR 漏识或原件缺页", text="、".join(missing))]
+
+
+def review_flags(tasks: list[Task]) -> list[Flag]:
+    flags = []
+    for task in tasks:
+        where = f"第{task.no}项" if task.no is not None else f"「{task.title[:12]}」"
+        flags.extend(Flag("row-review", f"{where}：{note}", task.no) for note in task.review)
+    return flags
+
+
+def assemble(blocks: list[Block]) -> Document:
+    lines = [b.text for b in blocks if isinstance(b, Line)]
+    reader = TableReader()
+    for block in blocks:
+        if isinstance(block, Row):
+            reader.feed(list(block.cells))
+        elif section_heading(block.text):
+            reader.section = join_spaces(block.text)
+    tasks = reader.tasks or paragraph_tasks(lines)
+    flags = [Flag("table-review", note) for note in reader.notes] if reader.tasks else []
+    flags += numbering_flags(tasks) + section_flags(tasks) + review_flags(tasks)
+    return Document(
+        title=find_title(lines),
+        year=None,
+        doc_date=find_doc_date(lines),
+        tasks=tasks,
+        issuer=find_issuer(lines),
+        flags=flags,
+    )

@@ -1,0 +1,43 @@
+"""Notification channels and the reminder message.
+
+The three calls the rest of Duban makes:
+
+    channel = channel_for(kind, target, **options)
+        kind: "wecom" | "email" | "dingtalk" | "feishu" | "console" (see CHANNELS);
+        target: what the admin pasted (robot webhook URL or key, email addresses);
+        options: per kind, e.g. base_url, mentions, secret, timeout, limiter (wecom/
+        dingtalk/feishu); host, port, mode, username, password_env, sender, ca_file
+        (email). Raises ChannelConfigError (a DubanError, Chinese, names the field).
+        `channel.describe()` is the only form to log or show: secrets masked.
+
+    result = channel.send(message) -> DeliveryResult
+        Never raises for delivery problems: ok / permanent / retry_after (seconds) /
+        detail (Chinese, no secrets) / errcode / parts_sent / refused (email).
+        Robots throttle per robot (20 a minute) and sleep when the budget is spent;
+        pass `limiter=NoLimit()` to switch that off, or your own RateLimiter.
+
+    message = render_digest(unit, items: list[ReminderItem], today, how_to_done) -> Message
+        how_to_done: e.g. "python -m bot done {milestone} --unit {unit}".
+"""
+from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
+from bot.notify.registry import CHANNELS, channel_for
+from bot.notify.render import ReminderItem, render_digest, render_test_message
+from bot.notify.throttle import SHARED_LIMITER, NoLimit, RateLimiter, SlidingWindowLimiter, limiter_key
+
+__all__ = [
+    "CHANNELS",
+    "SHARED_LIMITER",
+    "Channel",
+    "ChannelConfigError",
+    "ChannelError",
+    "DeliveryResult",
+    "Message",
+    "NoLimit",
+    "RateLimiter",
+    "ReminderItem",
+    "SlidingWindowLimiter",
+    "channel_for",
+    "limiter_key",
+    "render_digest",
+    "render_test_message",
+]

@@ -1,0 +1,165 @@
+"""Email over SMTP: implicit TLS (465), STARTTLS (587) or a plain intranet relay (25).
+
+Setup (the admin): the contact's target is one or more addresses ("a@x.cn, b@x.cn");
+options `host`, `port`, `mode` (ssl | starttls | plain), `username`, `sender`,
+`ca_file` (a private CA's bundle), `timeout`. Unset host/port/username fall back to
+DUBAN_SMTP_HOST / DUBAN_SMTP_PORT / DUBAN_SMTP_USER. The password is never in the
+configuration: it is read from the environment variable named by `password_env`
+(default DUBAN_SMTP_PASSWORD). For 163/QQ mail it is the 授权码, not the login password.
+
+A refused recipient is a permanent failure for that address only: the others are
+still delivered and the result lists the refused ones.
+"""
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from html import escape
+
+from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
+from bot.notify.http import DEFAULT_TIMEOUT
+
+MODES = {"ssl": 465, "starttls": 587, "plain": 25}
+DEFAULT_PASSWORD_ENV = "DUBAN_SMTP_PASSWORD"
+SENDER_NAME = "督办提醒"
+NETWORK_RETRY_AFTER = 60.0
+
+_ADDRESS = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+
+
+def _addresses(target) -> tuple[str, ...]:
+    items = target if isinstance(target, (list, tuple)) else re.split(r"[,;，；\s]+", str(target or ""))
+    found = tuple(dict.fromkeys(a.strip() for a in items if a and a.strip()))
+    if not found:
+        raise ChannelConfigError("email", "target", "没有收件地址：请填写一个或多个邮箱，用逗号分隔")
+    for address in found:
+        if not _ADDRESS.fullmatch(address):
+            raise ChannelConfigError("email", "target", f"“{address}”不是有效的邮箱地址")
+    return found
+
+
+class EmailChannel(Channel):
+    kind = "email"
+
+    def __init__(
+        self,
+        target,
+        *,
+        host: str | None = None,
+        port: int | str | None = None,
+        mode: str = "starttls",
+        username: str | None = None,
+        password_env: str = DEFAULT_PASSWORD_ENV,
+        sender: str | None = None,
+        ca_file: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ):
+        self.recipients = _addresses(target)
+        if mode not in MODES:
+            raise ChannelConfigError(self.kind, "mode", f"“{mode}”无效，可选 ssl（465）、starttls（587）、plain（内网中继）")
+        self.mode = mode
+        self.host = (host or os.environ.get("DUBAN_SMTP_HOST") or "").strip()
+        if not self.host:
+            raise ChannelConfigError(self.kind, "host", "未设置 SMTP 服务器：填写 host 或环境变量 DUBAN_SMTP_HOST")
+        raw_port = port if port not in (None, "") else os.environ.get("DUBAN_SMTP_PORT") or MODES[mode]
+        if not str(raw_port).isdigit() or not 0 < int(raw_port) < 65536:
+            raise ChannelConfigError(self.kind, "port", "端口应为 1–65535 之间的整数")
+        self.port = int(raw_port)
+        self.username = (username or os.environ.get("DUBAN_SMTP_USER") or "").strip()
+        self._password = os.environ.get(password_env, "") if self.username else ""
+        if self.username and not self._password:
+            raise ChannelConfigError(
+                self.kind, "password_env", f"已设置登录用户名，但环境变量 {password_env} 为空：请在 .env 中填写密码或授权码"
+            )
+        if not self._password.isascii():
+            raise ChannelConfigError(self.kind, "password_env", f"环境变量 {password_env} 中的密码含有非 ASCII 字符，SMTP 无法使用")
+        self.sender = (sender or (self.username if _ADDRESS.fullmatch(self.username) else "")).strip()
+        if not self.sender:
+            raise ChannelConfigError(self.kind, "sender", "未设置发件地址：请填写 sender，例如 duban@example.gov.cn")
+        if not _ADDRESS.fullmatch(self.sender):
+            raise ChannelConfigError(self.kind, "sender", f"发件地址“{self.sender}”不是有效的邮箱地址")
+        if ca_file and not os.path.isfile(ca_file):
+            raise ChannelConfigError(self.kind, "ca_file", f"找不到证书文件 {ca_file}")
+        self.ca_file = ca_file
+        self.timeout = float(timeout)
+
+    def build(self, message: Message) -> EmailMessage:
+        """The MIME message: Chinese subject (RFC 2047), text plus HTML, Message-ID, Date."""
+        mail = EmailMessage()
+        local, _, domain = self.sender.partition("@")
+        mail["Subject"] = message.subject
+        mail["From"] = Address(SENDER_NAME, local, domain)
+        mail["To"] = ", ".join(self.recipients)
+        mail["Date"] = formatdate(localtime=True)
+        mail["Message-ID"] = make_msgid(domain=domain)
+        mail.set_content(message.text)
+        html = message.html or f"<pre style=\"font-family: sans-serif\">{escape(message.text)}</pre>"
+        mail.add_alternative(html, subtype="html")
+        return mail
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context(cafile=self.ca_file)
+        if self.mode == "ssl":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.mode == "starttls":
+            try:
+                smtp.starttls(context=context)
+            except BaseException:
+                smtp.close()
+                raise
+        return smtp
+
+    def _deliver(self, message: Message) -> DeliveryResult:
+        mail = self.build(message)
+        try:
+            with self._connect() as smtp:
+                if self.username:
+                    smtp.login(self.username, self._password)
+                refused = smtp.send_message(mail, from_addr=self.sender, to_addrs=list(self.recipients))
+        except smtplib.SMTPRecipientsRefused as exc:
+            reasons = {addr: _reply(code, text) for addr, (code, text) in exc.recipients.items()}
+            raise ChannelError(f"所有收件地址都被拒收：{_listing(reasons)}", permanent=True) from None
+        except smtplib.SMTPAuthenticationError:
+            raise ChannelError("SMTP 登录失败：用户名或密码（授权码）错误", permanent=True) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            missing = "登录（AUTH）：请去掉 username，或改用加密方式" if "AUTH" in str(exc) else "STARTTLS：请改用 mode: ssl 或 plain"
+            raise ChannelError(f"服务器不支持{missing}", permanent=True) from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise ChannelError(f"发件地址被拒绝：{_reply(exc.smtp_code, exc.smtp_error)}",
+                               permanent=exc.smtp_code >= 500, retry_after=NETWORK_RETRY_AFTER) from None
+        except smtplib.SMTPResponseException as exc:
+            raise ChannelError(f"服务器拒绝：{_reply(exc.smtp_code, exc.smtp_error)}",
+                               permanent=exc.smtp_code >= 500, retry_after=NETWORK_RETRY_AFTER) from None
+        except ssl.SSLCertVerificationError:
+            raise ChannelError("服务器证书校验失败：内网自签证书请设置 ca_file", permanent=True) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise ChannelError(f"连接 SMTP 服务器失败（{type(exc).__name__}）", retry_after=NETWORK_RETRY_AFTER) from None
+        reasons = {addr: _reply(code, text) for addr, (code, text) in refused.items()}
+        delivered = len(self.recipients) - len(reasons)
+        detail = f"已投递 {delivered} 个地址"
+        if reasons:
+            detail += f"；被拒收 {len(reasons)} 个：{_listing(reasons)}"
+        return DeliveryResult(ok=True, detail=self.scrub(detail), parts_sent=1, refused=reasons)
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self._password,)
+
+    def describe(self) -> str:
+        login = f"{self.username}@" if self.username else ""
+        shown = self.recipients[0] + (f" 等 {len(self.recipients)} 个地址" if len(self.recipients) > 1 else "")
+        return f"email:{shown} via {self.mode}://{login}{self.host}:{self.port}"
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    said = text.decode("utf-8", errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {said}".strip()
+
+
+def _listing(reasons: dict[str, str]) -> str:
+    return "；".join(f"{addr}（{why}）" for addr, why in reasons.items())

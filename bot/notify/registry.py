@@ -1,0 +1,44 @@
+"""Every channel kind in one greppable place, and the one factory that builds them."""
+from __future__ import annotations
+
+import inspect
+
+from bot.notify.base import Channel, ChannelConfigError
+from bot.notify.console import ConsoleChannel
+from bot.notify.dingtalk import DingTalkChannel
+from bot.notify.email import EmailChannel
+from bot.notify.feishu import FeishuChannel
+from bot.notify.wecom import WeComChannel
+
+CHANNELS: dict[str, type[Channel]] = {
+    "wecom": WeComChannel,
+    "email": EmailChannel,
+    "dingtalk": DingTalkChannel,
+    "feishu": FeishuChannel,
+    "console": ConsoleChannel,
+}
+
+
+def accepted_options(cls: type[Channel]) -> set[str]:
+    """Keyword options a channel class takes, following **kwargs up to its base classes."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass):
+            continue
+        params = inspect.signature(klass.__init__).parameters.values()
+        names |= {p.name for p in params if p.kind == p.KEYWORD_ONLY}
+        if not any(p.kind == p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
+def channel_for(kind: str, target, **options) -> Channel:
+    """A ready channel; raises ChannelConfigError (Chinese, names the field) on bad config."""
+    cls = CHANNELS.get(kind)
+    if cls is None:
+        raise ChannelConfigError(str(kind), "kind", f"未知的渠道类型，可选：{'、'.join(CHANNELS)}")
+    unknown = sorted(set(options) - accepted_options(cls))
+    if unknown:
+        allowed = "、".join(sorted(accepted_options(cls))) or "无"
+        raise ChannelConfigError(kind, unknown[0], f"不认识的选项；{kind} 渠道可用的选项：{allowed}")
+    return cls(target, **options)

@@ -1,0 +1,176 @@
+"""What the group robots (WeCom, DingTalk, Feishu) share: throttle, post, read the answer.
+
+All three answer HTTP 200 even when they refuse a message; the verdict is in the
+body's error code, so a robot declares a table of codes and this module reads it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from bot.notify import http
+from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
+from bot.notify.split import truncate_utf8
+from bot.notify.throttle import SHARED_LIMITER, RateLimiter, limiter_key
+
+log = logging.getLogger("bot.notify")
+
+SERVER_RETRY_AFTER = 60.0
+UNKNOWN_CODE_RETRY_AFTER = 300.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How to treat one error code: the admin-facing reason, and whether to retry."""
+
+    reason: str
+    permanent: bool
+    retry_after: float | None = None
+
+
+class RobotChannel(Channel):
+    """A webhook robot. Subclasses build the payloads and the request URL."""
+
+    code_fields: tuple[str, ...] = ("errcode",)
+    message_fields: tuple[str, ...] = ("errmsg",)
+    codes: dict[int, Outcome] = {}
+
+    def __init__(
+        self,
+        secret: str,
+        *,
+        limiter: RateLimiter | None = None,
+        timeout: float = http.DEFAULT_TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        try:
+            timeout = float(timeout)
+        except (TypeError, ValueError):
+            timeout = -1.0
+        if timeout <= 0:
+            raise ChannelConfigError(self.kind, "timeout", "超时时间必须是大于 0 的秒数")
+        self.timeout = timeout
+        self.limiter = limiter if limiter is not None else SHARED_LIMITER
+        self.throttle_key = limiter_key(self.kind, secret)
+        self.sleep = sleep
+
+    @abstractmethod
+    def payloads(self, message: Message) -> list[dict]:
+        """The JSON bodies that together deliver `message`, in sending order."""
+
+    @abstractmethod
+    def endpoint(self) -> str:
+        """The URL for one request (DingTalk signs each request in its query)."""
+
+    def prepare(self, payload: dict) -> dict:
+        """Last touch before posting (Feishu signs each request in its body)."""
+        return payload
+
+    def _deliver(self, message: Message) -> DeliveryResult:
+        payloads = self.payloads(message)
+        for sent, payload in enumerate(payloads):
+            wait = self.limiter.acquire(self.throttle_key)
+            if wait > 0:
+                log.info("%s 限流：等待 %.1f 秒后发送", self.describe(), wait)
+                self.sleep(wait)
+            started = time.monotonic()
+            try:
+                self.check(http.post_json(self.endpoint(), self.prepare(payload), self.timeout))
+            except ChannelError as exc:
+                exc.parts_sent = sent
+                log.warning("%s 第 %d/%d 条发送失败：%s", self.describe(), sent + 1, len(payloads),
+                            self.scrub(exc.message))
+                raise
+            log.debug("%s 第 %d/%d 条 OK，用时 %.2f 秒", self.describe(), sent + 1, len(payloads),
+                      time.monotonic() - started)
+        return DeliveryResult(ok=True, detail=f"已发送 {len(payloads)} 条消息", parts_sent=len(payloads))
+
+    def check(self, reply: http.HttpReply) -> None:
+        """Raise ChannelError unless the robot accepted the message."""
+        if reply.status == 429 or reply.status >= 500:
+            raise ChannelError(f"服务器暂时不可用（HTTP {reply.status}）", retry_after=SERVER_RETRY_AFTER)
+        if reply.status >= 400:
+            raise ChannelError(f"请求被拒绝（HTTP {reply.status}），请检查机器人地址", permanent=True)
+        body = reply.body if isinstance(reply.body, dict) else {}
+        code = next((body[f] for f in self.code_fields if f in body), None)
+        if code is None:
+            raise ChannelError("应答中没有错误码，无法确认是否送达", retry_after=SERVER_RETRY_AFTER)
+        if code == 0:
+            return
+        said = next((str(body[f]) for f in self.message_fields if f in body), "")
+        said = truncate_utf8(http.redact_url_secrets(said), 200)
+        outcome = self.codes.get(code)
+        if outcome is None:
+            raise ChannelError(f"未知错误码 {code}：{said}", retry_after=UNKNOWN_CODE_RETRY_AFTER, errcode=code)
+        raise ChannelError(
+            f"{outcome.reason}（错误码 {code}：{said}）",
+            permanent=outcome.permanent,
+            retry_after=outcome.retry_after,
+            errcode=code,
+        )
+
+
+MOBILE_DIGITS = 11
+
+
+def valid_mobiles(kind: str, mentions) -> tuple[str, ...]:
+    """Mobile numbers to @, validated: 11 digits starting with 1 (mainland China)."""
+    if mentions is None:
+        return ()
+    if isinstance(mentions, str):
+        mentions = [m for m in mentions.replace("，", ",").split(",")]
+    out = []
+    for raw in mentions:
+        mobile = str(raw).strip()
+        if not mobile:
+            continue
+        if not (mobile.isdigit() and len(mobile) == MOBILE_DIGITS and mobile.startswith("1")):
+            raise ChannelConfigError(kind, "mentions", f"“{mobile}”不是 11 位手机号，请只填写手机号码")
+        out.append(mobile)
+    return tuple(dict.fromkeys(out))
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
+_QUOTES = "\"'“”‘’<> \t\r\n"
+
+
+def parse_webhook(kind: str, pasted: str, *, query: str | None = None, path_marker: str | None = None
+                  ) -> tuple[str | None, str]:
+    """(base URL or None, token) from what an admin pasted: the full webhook URL or the bare token.
+
+    Errors name the field but never echo the pasted value (it is a credential).
+    """
+    text = str(pasted or "").strip(_QUOTES)
+    if not text:
+        raise ChannelConfigError(kind, "target", "为空：请粘贴机器人的 Webhook 地址")
+    base = None
+    if "://" in text:
+        url = urlsplit(text)
+        base = f"{url.scheme}://{url.netloc}"
+        if query:
+            token = parse_qs(url.query).get(query, [""])[0]
+        else:
+            token = url.path.split(path_marker, 1)[1].strip("/") if path_marker and path_marker in url.path else ""
+        if not token:
+            where = f"“{query}=”参数" if query else f"“{path_marker}”后的令牌"
+            raise ChannelConfigError(kind, "target", f"地址中没有{where}：请复制机器人设置页中的完整 Webhook 地址")
+    else:
+        token = text.removeprefix(f"{query}=") if query else text
+    if not _TOKEN.fullmatch(token):
+        raise ChannelConfigError(
+            kind, "target", "令牌格式不对（应为 8–128 位字母、数字或连字符）：请重新复制完整的 Webhook 地址"
+        )
+    return base, token
+
+
+def base_url_option(kind: str, option: str | None, pasted_base: str | None, default: str) -> str:
+    """The explicit `base_url` option, else the pasted URL's host, else the public service."""
+    chosen = (option or pasted_base or default).rstrip("/")
+    if not chosen.startswith(("http://", "https://")):
+        raise ChannelConfigError(kind, "base_url", "必须以 http:// 或 https:// 开头")
+    return chosen

@@ -1,0 +1,63 @@
+"""Document → Extraction: read, resolve units, extract every task's milestones.
+
+The one place the stages meet, so `extract`, `import` and tests all get the same result.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from bot.errors import DubanError
+from bot.model import Context, Document, Extraction, Flag
+from bot.units import Directory, assign_units, load_directory
+
+STDIN = "-"
+
+
+def _working_year(document: Document, year: int | None, doc_date: date | None) -> int:
+    from bot.extract import working_year
+
+    found = year or working_year(document.title, doc_date)
+    if found is None:
+        raise DubanError(
+            f"{document.source}: 无法确定任务清单的年度（标题中没有年份，也没有找到印发日期）。"
+            "请用 --year 指定，例如 --year 2024，或用 --doc-date 2024-05-22 指定印发日期"
+        )
+    return found
+
+
+def read(path_or_text: str | Path, *, text: bool = False) -> Document:
+    """A document from a path, or (text=True) free text read as one task with no units."""
+    from bot.ingest import read_document, text_document
+
+    return text_document(str(path_or_text)) if text else read_document(path_or_text)
+
+
+def extract_document(
+    path_or_text: str | Path | Document,
+    *,
+    year: int | None = None,
+    doc_date: date | None = None,
+    directory: Directory | None = None,
+    text: bool = False,
+) -> Extraction:
+    """Read (unless given a Document), fill units, extract milestones, gather every warning.
+
+    `year` and `doc_date` override what the document says.
+    """
+    from bot.extract import extract_task
+
+    document = path_or_text if isinstance(path_or_text, Document) else read(path_or_text, text=text)
+    document.doc_date = doc_date or document.doc_date
+    document.year = _working_year(document, year, document.doc_date)
+    warnings: list[Flag] = list(document.flags)
+    warnings += assign_units(document, directory or load_directory())
+    ctx = Context(year=document.year, doc_date=document.doc_date)
+    milestones = []
+    for task in document.tasks:
+        found, flags = extract_task(task, ctx)
+        milestones += [replace(m, units=tuple(task.units)) for m in found]
+        warnings += flags
+    warnings.sort(key=lambda w: (w.task is not None, w.task or 0))
+    return Extraction(document, milestones, warnings)

@@ -1,0 +1,63 @@
+"""`import`: store an Extraction and bring its reminders up to date, in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.config.settings import Settings
+from bot.model import Extraction
+from bot.plan.notices import calendar_notice
+from bot.plan.replan import ReplanStats, plan_context, replan
+from bot.store.documents import sync_document
+from bot.store.models import utcnow
+
+
+@dataclass
+class ImportReport:
+    title: str
+    year: int | None
+    document_id: int
+    created: bool
+    unchanged: bool
+    milestones: int
+    changes: list[str] = field(default_factory=list)
+    stats: ReplanStats = field(default_factory=ReplanStats)
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "document": self.title, "year": self.year, "document_id": self.document_id,
+            "created": self.created, "unchanged": self.unchanged, "milestones": self.milestones,
+            "changes": self.changes, "reminders": self.stats.__dict__, "notices": self.notices,
+        }
+
+    def lines(self) -> list[str]:
+        head = f"《{self.title}》({self.year} 年度)"
+        if self.unchanged:
+            return [f"{head} 与上次导入的文件相同，未做任何修改。"]
+        out = [f"{head} {'首次导入' if self.created else '已更新'}：{self.milestones} 个时间节点。"]
+        out += [f"  - {c}" for c in self.changes]
+        if not self.created and not self.changes:
+            out.append("  （文件有改动，但任务、时间节点和责任单位均无变化）")
+        out.append(self.stats.summary())
+        return out
+
+
+def import_extraction(session: Session, extraction: Extraction, *, settings: Settings, as_of: datetime,
+                      actor: str) -> ImportReport:
+    """Store the document and replan what changed; the caller's transaction makes it all or nothing."""
+    ctx = plan_context(session, settings, as_of, actor)
+    today = as_of.astimezone(settings.tz).date()
+    sync = sync_document(session, extraction, today, utcnow())
+    doc = sync.document
+    report = ImportReport(doc.title, doc.year, doc.id, sync.created, sync.unchanged,
+                          len(extraction.milestones), sync.changes)
+    if sync.unchanged:
+        return report
+    report.stats = replan(session, sync.replan_rows, ctx, f"导入《{doc.title}》")
+    notice = calendar_notice(session, ctx.calendar, today)
+    if notice:
+        report.notices.append(notice)
+    return report

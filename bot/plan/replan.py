@@ -1,0 +1,207 @@
+"""Keeping stored reminders in step with their milestones (the store side of the planner).
+
+`replan` recomputes the plan of the given milestones and changes only the rows that differ:
+new sends are inserted, moved ones updated in place, unwanted ones cancelled (never
+deleted), and every status change or move is a reminder_events row saying why.
+
+What is left alone: rows already sent (unless the deadline moved and the new send is still
+ahead: then the reminder is due again), rows of a unit marked done (they stay done), and
+past sends not yet delivered when the deadline did not move (the dispatcher's catch-up owns
+those).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from bot.config.settings import LeadTimes, Settings
+from bot.plan.calendar import WorkCalendar
+from bot.plan.planner import PlanPolicy, Planned, Target, plan_milestone
+from bot.store.models import (
+    CANCELLED,
+    DONE,
+    EXPIRED,
+    OPEN_REMINDER,
+    PLANNED,
+    QUEUED,
+    SENT,
+    CalendarOverride,
+    LeadTimeRule,
+    Milestone,
+    Reminder,
+    ReminderEvent,
+    utcnow,
+)
+
+CHUNK = 500
+_FIELDS = ("due", "send_on", "send_at", "not_after", "unverified", "copy_admin", "note")
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Everything a replan needs besides the milestones: policy, calendar, the instant and who acts."""
+
+    policy: PlanPolicy
+    calendar: WorkCalendar
+    as_of: datetime
+    actor: str = "system"
+
+
+def load_lead_times(session: Session, settings: Settings) -> LeadTimes:
+    """The store's lead-time rules (runtime truth), falling back to settings.yaml before `config apply`."""
+    rules = {r.scope: tuple(r.lead_days) for r in session.scalars(select(LeadTimeRule))}
+    if not rules:
+        return settings.lead_times
+    return LeadTimes(
+        default=rules.get("default", settings.lead_times.default),
+        by_unit={k[5:]: v for k, v in rules.items() if k.startswith("unit:")},
+        by_kind={k[5:]: v for k, v in rules.items() if k.startswith("kind:")},
+    )
+
+
+def load_calendar(session: Session, settings: Settings) -> WorkCalendar:
+    overrides = {c.day: (c.is_workday, c.name) for c in settings.calendar}
+    overrides.update({c.day: (c.is_workday, c.name) for c in session.scalars(select(CalendarOverride))})
+    return WorkCalendar(overrides)
+
+
+def plan_context(session: Session, settings: Settings, as_of: datetime, actor: str = "system") -> PlanContext:
+    policy = PlanPolicy.from_settings(settings, load_lead_times(session, settings))
+    return PlanContext(policy, load_calendar(session, settings), as_of, actor)
+
+
+def target_of(row: Milestone) -> Target:
+    return Target(row.due, row.kind, row.rule, row.past, row.planned_from)
+
+
+def desired_rows(row: Milestone, ctx: PlanContext) -> list[Planned]:
+    """The plan of one stored milestone for its live units not yet done."""
+    if row.removed_at is not None or row.task.removed_at is not None:
+        return []
+    todo = [mu.unit.name for mu in row.units if mu.removed_at is None and mu.done_at is None]
+    return plan_milestone(target_of(row), todo, ctx.policy, ctx.calendar, ctx.as_of)
+
+
+@dataclass
+class ReplanStats:
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    reopened: int = 0
+    done: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "ReplanStats") -> None:
+        for k in self.__dataclass_fields__:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @property
+    def touched(self) -> int:
+        return self.created + self.moved + self.cancelled + self.reopened + self.done
+
+    def summary(self) -> str:
+        return (f"提醒：新增 {self.created}，改期 {self.moved}，取消 {self.cancelled}，"
+                f"恢复 {self.reopened}，标记完成 {self.done}，未变 {self.unchanged}")
+
+
+def _values(p: Planned) -> dict:
+    return {k: getattr(p, k) for k in _FIELDS}
+
+
+def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx: PlanContext, reason: str,
+           events: list[dict], inserts: list[dict], stats: ReplanStats) -> None:
+    unit_ids = {mu.unit.name: mu.unit_id for mu in row.units}
+    done_units = {mu.unit_id for mu in row.units if mu.removed_at is None and mu.done_at is not None}
+    by_key = {(r.unit_id, r.occurrence, r.kind, r.lead_days): r for r in existing}
+    now = utcnow()
+
+    def change(rem: Reminder, status: str, why: str, values: dict | None = None) -> None:
+        events.append(dict(reminder_id=rem.id, at=now, old_status=rem.status, new_status=status,
+                           reason=why, actor=ctx.actor))
+        for k, v in (values or {}).items():
+            setattr(rem, k, v)
+        rem.status, rem.reason, rem.updated_at = status, why, now
+
+    for p in desired:
+        key = (unit_ids[p.unit], p.occurrence, p.kind, p.lead_days)
+        rem = by_key.pop(key, None)
+        values = _values(p)
+        if rem is None:
+            inserts.append(dict(milestone_id=row.id, unit_id=key[0], occurrence=p.occurrence, kind=p.kind,
+                                lead_days=p.lead_days, status=p.status, reason=reason, updated_at=now, **values))
+            stats.created += 1
+            continue
+        moved = rem.due != p.due
+        if rem.status in (SENT, QUEUED):
+            if moved and p.status == PLANNED:
+                change(rem, PLANNED, f"截止日期由 {rem.due} 改为 {p.due}，按新日期再次提醒", values)
+                stats.reopened += 1
+            else:
+                stats.unchanged += 1
+        elif rem.status == DONE:
+            change(rem, p.status, "撤销完成标记，恢复提醒", values)
+            stats.reopened += 1
+        elif rem.status == PLANNED and rem.send_at < ctx.as_of and not moved:
+            stats.unchanged += 1  # a missed send: the dispatcher's catch-up decides
+        elif rem.status != p.status or any(getattr(rem, k) != v for k, v in values.items()):
+            if moved:
+                why = f"截止日期由 {rem.due} 改为 {p.due}"
+            elif rem.status in (CANCELLED, EXPIRED) and p.status == PLANNED:
+                why = reason
+            else:
+                why = f"计划调整（{p.note or reason}）"
+            was_open = rem.status in OPEN_REMINDER
+            change(rem, p.status, why, values)
+            if was_open:
+                stats.moved += 1
+            else:
+                stats.reopened += 1
+        else:
+            stats.unchanged += 1
+    for rem in by_key.values():
+        if rem.status not in OPEN_REMINDER:
+            continue
+        if rem.unit_id in done_units:
+            change(rem, DONE, "该单位已标记完成")
+            stats.done += 1
+        else:
+            change(rem, CANCELLED, _cancel_reason(row, rem))
+            stats.cancelled += 1
+
+
+def _cancel_reason(row: Milestone, rem: Reminder) -> str:
+    if row.task.removed_at is not None:
+        return "任务已从清单中删除"
+    if row.removed_at is not None:
+        return "时间节点已从清单中删除"
+    if not any(mu.unit_id == rem.unit_id and mu.removed_at is None for mu in row.units):
+        return "该单位已不再是责任单位"
+    return "计划调整后不再需要（提前量变更或与同日提醒合并）"
+
+
+def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reason: str) -> ReplanStats:
+    """Bring the stored reminders of `milestones` in line with their plan at `ctx.as_of`."""
+    stats = ReplanStats()
+    for start in range(0, len(milestones), CHUNK):
+        chunk = milestones[start:start + CHUNK]
+        ids = [m.id for m in chunk]
+        existing: dict[int, list[Reminder]] = {i: [] for i in ids}
+        for rem in session.scalars(select(Reminder).where(Reminder.milestone_id.in_(ids))):
+            existing[rem.milestone_id].append(rem)
+        events: list[dict] = []
+        inserts: list[dict] = []
+        for row in chunk:
+            _merge(row, desired_rows(row, ctx), existing[row.id], ctx, reason, events, inserts, stats)
+        session.flush()
+        if inserts:
+            created = session.execute(
+                insert(Reminder).returning(Reminder.id, Reminder.status, sort_by_parameter_order=True), inserts
+            ).all()
+            events += [dict(reminder_id=rid, at=values["updated_at"], old_status=None, new_status=status,
+                            reason=reason, actor=ctx.actor) for (rid, status), values in zip(created, inserts)]
+        if events:
+            session.execute(insert(ReminderEvent), events)
+    return stats

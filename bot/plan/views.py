@@ -1,0 +1,147 @@
+"""What `plan` and `status` show: reminder rows with their reasons, and per-unit standing.
+
+`plan` reads the stored reminders (the runtime truth) unless an `as_of` is given; then the
+plan is recomputed in memory as if that instant were now, which is how the 2024 seed can
+be replayed and how tests move time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.config.settings import Settings
+from bot.plan.lookup import live_milestones
+from bot.plan.planner import occurrences
+from bot.plan.replan import desired_rows, plan_context, target_of
+from bot.store.models import ADMIN, OPEN_REMINDER, OVERDUE, PLANNED, Contact, Milestone, Reminder, Unit
+
+WEEKDAYS = "一二三四五六日"
+
+
+def lead_text(kind: str, lead_days: int) -> str:
+    if kind == OVERDUE:
+        return f"逾期{-lead_days}个工作日"
+    suffix = "（假期后）" if kind == "after_holiday" else ""
+    return ("当天" if lead_days == 0 else f"提前{lead_days}天") + suffix
+
+
+def milestone_label(row: Milestone) -> str:
+    return f"M{row.id} {row.expr or '年度任务'}"
+
+
+def task_label(row: Milestone) -> str:
+    task = row.task
+    return f"{task.no}. {task.title}" if task.no is not None else task.title
+
+
+def channels_by_unit(session: Session) -> tuple[dict[int, str], str]:
+    """unit id → "wecom+email"; units missing here have no enabled contact and fall back to the admin."""
+    kinds: dict[int, list[str]] = {}
+    admin = ""
+    for contact, unit in session.execute(select(Contact, Unit).join(Contact.unit).where(Contact.enabled.is_(True))
+                                         .order_by(Contact.id)):
+        if contact.kind not in kinds.setdefault(unit.id, []):
+            kinds[unit.id].append(contact.kind)
+        if unit.kind == ADMIN:
+            admin = unit.name
+    return {uid: "+".join(k) for uid, k in kinds.items()}, admin
+
+
+@dataclass
+class PlanFilter:
+    as_of: datetime | None = None
+    until: date | None = None
+    unit: str | None = None
+
+
+def plan_rows(session: Session, settings: Settings, flt: PlanFilter) -> list[dict]:
+    tz = settings.tz
+    channels, admin = channels_by_unit(session)
+    units = {u.name: u for u in session.scalars(select(Unit))}
+    milestones = live_milestones(session)
+    if flt.as_of is None:
+        by_id = {m.id: m for m in milestones}
+        pairs = [(by_id[r.milestone_id], r.unit.name, r) for r in session.scalars(
+            select(Reminder).where(Reminder.status.in_(OPEN_REMINDER)).order_by(Reminder.send_at, Reminder.id))
+            if r.milestone_id in by_id]
+    else:
+        ctx = plan_context(session, settings, flt.as_of)
+        pairs = [(m, p.unit, p) for m in milestones for p in desired_rows(m, ctx)
+                 if p.status == PLANNED and p.send_at >= flt.as_of]
+    rows = []
+    for m, unit_name, r in pairs:
+        if flt.unit and unit_name != flt.unit:
+            continue
+        if flt.until and r.send_on > flt.until:
+            continue
+        unit = units[unit_name]
+        channel = channels.get(unit.id) or (f"兜底:{admin or settings.admin_name}")
+        local = r.send_at.astimezone(tz)
+        rows.append({
+            "send_at": local.isoformat(),
+            "send_on": r.send_on.isoformat(),
+            "weekday": f"周{WEEKDAYS[r.send_on.weekday()]}",
+            "unit": unit_name,
+            "channel": channel,
+            "milestone_id": m.id,
+            "milestone": m.expr or "年度任务（未写时限）",
+            "action": m.action,
+            "task_no": m.task.no,
+            "task": m.task.title,
+            "document": m.task.document.title,
+            "due": r.due.isoformat(),
+            "kind": r.kind,
+            "lead_days": r.lead_days,
+            "lead": lead_text(r.kind, r.lead_days),
+            "status": r.status,
+            "unverified": r.unverified,
+            "copy_admin": r.copy_admin,
+            "note": r.note,
+        })
+    rows.sort(key=lambda x: (x["send_at"], x["unit"], x["milestone_id"]))
+    return rows
+
+
+def next_due(row: Milestone, settings: Settings, today: date) -> date | None:
+    """The due date that counts today: the milestone's, or a recurring one's current occurrence."""
+    occ = occurrences(target_of(row), today, settings.horizon_days)
+    if not occ:
+        return None
+    upcoming = [d for _, d in occ if d >= today]
+    return upcoming[0] if upcoming else occ[-1][1]
+
+
+def status_rows(session: Session, settings: Settings, as_of: datetime) -> list[dict]:
+    today = as_of.astimezone(settings.tz).date()
+    soon = today + timedelta(days=settings.due_soon_days)
+    channels, _ = channels_by_unit(session)
+    ctx = plan_context(session, settings, as_of)
+    stats: dict[str, dict] = {}
+    for m in live_milestones(session):
+        due = next_due(m, settings, today)
+        for mu in m.units:
+            if mu.removed_at is not None:
+                continue
+            s = stats.setdefault(mu.unit.name, {
+                "unit": mu.unit.name, "total": 0, "done": 0, "due_soon": 0, "overdue": 0, "later": 0,
+                "unverified": 0, "next_due": None, "overdue_items": [], "channel": channels.get(mu.unit_id, "")})
+            s["total"] += 1
+            if mu.done_at is not None:
+                s["done"] += 1
+            elif due is None:
+                s["later"] += 1
+            elif due < today:
+                s["overdue"] += 1
+                s["overdue_items"].append(f"M{m.id}")
+            elif due <= soon:
+                s["due_soon"] += 1
+            else:
+                s["later"] += 1
+            if mu.done_at is None and due is not None and due >= today:
+                s["next_due"] = min(filter(None, [s["next_due"], due.isoformat()]))
+                if not ctx.calendar.verified(due):
+                    s["unverified"] += 1
+    return sorted(stats.values(), key=lambda s: (-s["overdue"], -s["due_soon"], s["unit"]))

@@ -1,0 +1,134 @@
+"""The unit directory: which written names mean which responsible units.
+
+Loaded from `config/units.yaml` (edited by the admin). Every name and alias maps to
+exactly one entry, so a lookup never has to guess; the loader refuses a directory
+that would make it guess (duplicates, groups naming units that do not exist).
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.errors import DubanError
+
+CANONICAL, ALIAS, GROUP = "canonical", "alias", "group"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "units.yaml"
+ENV_PATH = "DUBAN_UNITS"
+_UNIT_KEYS = {"name", "aliases", "contacts"}
+_GROUP_KEYS = {"name", "aliases", "members", "choose"}
+
+
+def name_key(text: str) -> str:
+    """The form names are compared in: full-width folded, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A unit, or a group of units (`members`); `choose` groups need the admin to pick members."""
+
+    name: str
+    members: tuple[str, ...] = ()
+    choose: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members) or self.choose
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    how: str  # canonical / alias / group
+
+
+class Directory:
+    def __init__(self, entries: list[tuple[Entry, list[str]]], source: str = ""):
+        self.source = source
+        self._by_key: dict[str, Match] = {}
+        for entry, aliases in entries:
+            self._add(entry.name, Match(entry, GROUP if entry.is_group else CANONICAL))
+            for alias in aliases:
+                self._add(alias, Match(entry, GROUP if entry.is_group else ALIAS))
+        units = {m.entry.name for m in self._by_key.values() if not m.entry.is_group}
+        for entry, _ in entries:
+            for member in entry.members:
+                if member not in units:
+                    raise DubanError(f"单位目录 {source}: 组「{entry.name}」的成员「{member}」不在 units 列表中；请先在 units 里添加该单位")
+
+    def _add(self, name: str, match: Match) -> None:
+        key = name_key(name)
+        if not key:
+            raise DubanError(f"单位目录 {self.source}: 「{match.entry.name}」有空的名称或别名")
+        if key in self._by_key and self._by_key[key].entry != match.entry:
+            other = self._by_key[key].entry.name
+            raise DubanError(f"单位目录 {self.source}: 名称「{name}」同时属于「{other}」和「{match.entry.name}」；一个写法只能对应一个单位")
+        self._by_key.setdefault(key, match)
+
+    def lookup(self, name: str) -> Match | None:
+        return self._by_key.get(name_key(name))
+
+    def keys(self) -> list[str]:
+        """Every name and alias in compare form, longest first (repairs try long names first)."""
+        return sorted(self._by_key, key=len, reverse=True)
+
+    def spellings(self, entry: Entry) -> list[str]:
+        """The entry's name and aliases, in compare form."""
+        return [k for k, m in self._by_key.items() if m.entry == entry]
+
+    def expand(self, entry: Entry) -> tuple[str, ...]:
+        """The units an entry stands for; a group still to be chosen stays as its own name."""
+        if entry.choose or not entry.members:
+            return (entry.name,)
+        return entry.members
+
+
+def _entries(items, allowed: set[str], section: str, source: str) -> list[tuple[Entry, list[str]]]:
+    out = []
+    for i, item in enumerate(items or [], 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise DubanError(f"单位目录 {source}: {section} 第 {i} 项缺少 name（标准名称）")
+        extra = set(item) - allowed
+        if extra:
+            raise DubanError(f"单位目录 {source}: {section}「{item['name']}」有不认识的字段 {sorted(extra)}；可用字段：{sorted(allowed)}")
+        aliases = item.get("aliases") or []
+        members = item.get("members") or []
+        if not isinstance(aliases, list) or not isinstance(members, list):
+            raise DubanError(f"单位目录 {source}: 「{item['name']}」的 aliases / members 必须是列表")
+        if section == "groups" and not members:
+            raise DubanError(f"单位目录 {source}: 组「{item['name']}」没有 members")
+        entry = Entry(item["name"].strip(), tuple(str(m).strip() for m in members), bool(item.get("choose")))
+        out.append((entry, [str(a) for a in aliases]))
+    return out
+
+
+def parse_directory(text: str, source: str = "<text>") -> Directory:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise DubanError(f"单位目录 {source} 不是有效的 YAML：{exc}") from None
+    if not isinstance(data, dict):
+        raise DubanError(f"单位目录 {source}: 顶层应为含 units / groups 的映射")
+    units = _entries(data.get("units"), _UNIT_KEYS, "units", source)
+    groups = _entries(data.get("groups"), _GROUP_KEYS, "groups", source)
+    return Directory(units + groups, source)
+
+
+def load_directory(path: str | Path | None = None) -> Directory:
+    """The directory at `path`, else $DUBAN_UNITS, else config/units.yaml."""
+    path = Path(path or os.environ.get(ENV_PATH) or DEFAULT_PATH)
+    return _load_cached(str(path.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> Directory:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DubanError(f"找不到单位目录 {path}；请检查路径，或复制 config/units.yaml 后修改") from None
+    return parse_directory(text, path)

@@ -1,0 +1,166 @@
+"""extract_clause / extract_task / working_year: the contract other stages code against."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from bot.extract import extract_clause, extract_task, working_year
+from bot.model import Context, Task
+from tests.conftest import ROOT
+
+CTX = Context(2024, date(2024, 5, 22))
+
+
+def _dues(text, ctx=CTX):
+    return [m.due.isoformat() for m in extract_clause(text, ctx)[0]]
+
+
+# --- invalid dates ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, bad", [
+    ("各单位于2月30日前完成统计", "2月30日前"),
+    ("13月底前报送材料", "13月底前"),
+    ("请于6月31日前报送", "6月31日前"),
+    ("2023年2月29日前完成", "2023年2月29日前"),
+    ("材料于6.31前报送", "6.31前"),
+    ("每月35日前报送", "每月35日前"),
+    ("9月10日至9月31日开展宣传", "9月10日至9月31日"),
+])
+def test_it_flags_an_invalid_date_with_its_position_and_makes_up_no_date(text, bad):
+    milestones, flags, _ = extract_clause(text, CTX, task=3)
+    assert milestones == []
+    assert [(f.code, f.text, f.task) for f in flags] == [("invalid-date", bad, 3)]
+    assert text[flags[0].start:flags[0].end] == bad
+    assert "不是有效日期" in flags[0].message
+
+
+def test_it_keeps_reading_after_an_invalid_date():
+    milestones, flags, _ = extract_clause("2月30日前完成统计;6月底前完成入库", CTX)
+    assert [m.due for m in milestones] == [date(2024, 6, 30)]
+    assert [f.code for f in flags] == ["invalid-date"]
+
+
+def test_it_accepts_29_february_in_a_leap_year_only():
+    assert _dues("2024年2月29日前完成") == ["2024-02-29"]
+    assert _dues("2月29日前完成", Context(2023, date(2023, 1, 5))) == []
+
+
+# --- past deadlines, notes, unknown time words -------------------------------------------
+
+def test_it_flags_a_deadline_already_past_and_never_rolls_it_forward():
+    milestones, flags, _ = extract_clause("3月底前完成年度任务分解", CTX, task=1)
+    assert [(m.due, m.past) for m in milestones] == [(date(2024, 3, 31), True)]
+    assert [(f.code, f.text, f.start, f.end) for f in flags] == [("past-deadline", "3月底前", 0, 4)]
+
+
+def test_it_keeps_a_relative_duration_as_a_note_not_a_milestone():
+    milestones, flags, notes = extract_clause("收到转办线索后3个工作日内完成核查", CTX)
+    assert milestones == [] and flags == []
+    assert notes == ["3个工作日内"]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("6月中完成摸底", "6月中"),
+    ("2025年前完成全部试点", "2025年前"),
+    ("清明节前完成祭扫安全检查", "清明节前"),
+    ("汛期前完成排查整改", "汛期"),
+    ("近期组织开展专项检查", "近期"),
+])
+def test_it_warns_about_a_time_word_no_rule_understood(text, word):
+    milestones, flags, _ = extract_clause(text, CTX)
+    assert milestones == []
+    assert [(f.code, f.text) for f in flags] == [("unknown-time-word", word)]
+    assert text[flags[0].start:flags[0].end] == word
+
+
+def test_it_does_not_warn_about_words_that_only_look_like_time():
+    for text in ("加强专利申请环节管理", "举办2024年全国知识产权宣传周活动", "定期开展宣贯培训", "目前已建成工作站"):
+        assert extract_clause(text, CTX) == ([], [], [])
+
+
+def test_it_loads_jieba_only_for_a_vague_leftover_time_word():
+    code = (
+        "import sys\nfrom datetime import date\nfrom bot.extract import extract_clause\n"
+        "from bot.model import Context\nctx = Context(2024, date(2024, 5, 22))\n"
+        "extract_clause('6月底前完成入库;年底前实现全覆盖;春节前走访', ctx)\n"
+        "before = 'jieba' in sys.modules\n"
+        "extract_clause('汛期前完成排查', ctx)\n"
+        "print(before, 'jieba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+# --- actions ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, actions", [
+    ("6月底前完成摸底调查;9月底前形成工作方案", ["完成摸底调查", "形成工作方案"]),
+    ("上半年完成试点遴选,下半年开展评估验收", ["完成试点遴选", "开展评估验收"]),
+    ("组织开展知识产权执法培训,8月底前完成", ["组织开展知识产权执法培训,8月底前完成"]),
+    ("6月底、9月底、12月底前分别报送进展情况", ["分别报送进展情况"] * 3),
+    ("加强行业监管。力争10月底前出台实施细则。做好宣传", ["出台实施细则"]),
+    ("6月底前", [""]),
+])
+def test_it_gives_each_deadline_the_words_it_governs(text, actions):
+    assert [m.action for m in extract_clause(text, CTX)[0]] == actions
+
+
+def test_it_shows_actions_without_the_spaces_ocr_inserted():
+    milestones = extract_clause("6 月底前,组织省内 高校完成存量专利 盘点入库", CTX)[0]
+    assert milestones[0].action == "组织省内高校完成存量专利盘点入库"
+    assert milestones[0].expr == "6 月底前"
+
+
+# --- extract_task ---------------------------------------------------------------------------
+
+def test_it_reads_the_deadline_column_with_the_same_rules_and_the_title_as_action():
+    task = Task(no=4, title="完善地方立法", measures="推动条例立法进程", deadline_text="2024年9月底前")
+    milestones, flags = extract_task(task, CTX)
+    assert [(m.expr, m.due, m.start, m.end, m.action, m.task) for m in milestones] == [
+        ("2024年9月底前", date(2024, 9, 30), 0, 9, "完善地方立法", 4)
+    ]
+    assert flags == []
+
+
+def test_it_does_not_repeat_a_deadline_given_in_both_measures_and_deadline_column():
+    task = Task(no=4, title="t", measures="6月底前完成入库", deadline_text="6月底前")
+    assert [m.expr for m in extract_task(task, CTX)[0]] == ["6月底前"]
+
+
+def test_it_appends_notes_to_the_task_and_stamps_task_numbers_on_flags():
+    task = Task(no=7, title="维权援助", measures="收到求助后3个工作日内答复;2月30日前汇总")
+    milestones, flags = extract_task(task, CTX)
+    assert task.notes == ["3个工作日内"]
+    assert [(f.code, f.task) for f in flags] == [("invalid-date", 7)]
+    assert [m.kind for m in milestones] == ["implicit"]
+
+
+def test_it_puts_the_implicit_milestone_where_the_admin_configured():
+    task = Task(no=2, title="统筹协调", measures="协同推进知识产权强省建设")
+    ctx = Context(2024, date(2024, 5, 22), implicit_due=(11, 30))
+    (milestone,), _ = extract_task(task, ctx)
+    assert (milestone.kind, milestone.due, milestone.units, milestone.rule) == ("implicit", date(2024, 11, 30), (), None)
+
+
+def test_it_adds_no_implicit_milestone_when_a_recurring_one_exists():
+    task = Task(no=2, title="调度", measures="每月5日前报送上月工作进展")
+    milestones, _ = extract_task(task, CTX)
+    assert [(m.kind, m.rule) for m in milestones] == [("recurring", "FREQ=MONTHLY;BYMONTHDAY=5;UNTIL=20241231")]
+
+
+# --- working year ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, doc_date, year", [
+    ("2024年福建省推动知识产权高质量发展任务清单", date(2024, 5, 22), 2024),
+    ("二〇二四年知识产权工作要点", None, 2024),
+    ("2025年全省知识产权工作要点", date(2024, 12, 20), 2025),
+    ("全省知识产权工作要点", date(2024, 12, 20), 2024),
+    ("全省知识产权工作要点", None, None),
+    ("专利转化运用专项行动实施方案(2024—2026年)", None, 2024),
+    ("2024年度知识产权工作任务分工方案", None, 2024),
+])
+def test_it_takes_the_working_year_from_the_title_before_the_issue_date(title, doc_date, year):
+    assert working_year(title, doc_date) == year

@@ -1,0 +1,74 @@
+"""Bytes in: encodings, line endings, and every kind of file that must be refused clearly."""
+import pytest
+
+from bot.errors import DubanError
+from bot.ingest import read_bytes_document, read_document
+from bot.ingest.source import decode_text
+
+LIST = "2024年任务清单\n| 重点任务 | 具体措施 | 责任单位 |\n|---|---|---|\n| 1. 推进实施 | 6月底前完成。 | 保护处 |\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_it_decodes_every_encoding_offices_save_in(encoding):
+    assert decode_text(LIST.encode(encoding), "x.md") == LIST.rstrip("\n")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_it_reads_any_line_endings(newline):
+    document = read_bytes_document(LIST.replace("\n", newline).encode("gbk"), "x.txt")
+    assert [(t.no, t.title, t.raw_units) for t in document.tasks] == [(1, "推进实施", "保护处")]
+
+
+def test_it_detects_gbk_in_a_longer_text_too(seed_path):
+    data = seed_path.read_text(encoding="utf-8").encode("gb18030")
+    assert len(read_bytes_document(data, "seed-gbk.md").tasks) == 16
+
+
+def refusal(data: bytes, name: str) -> str:
+    with pytest.raises(DubanError) as error:
+        read_bytes_document(data, name)
+    assert error.value.exit_code == 2
+    assert name in error.value.message
+    return error.value.message
+
+
+@pytest.mark.parametrize("data, name, problem, fix", [
+    (b"", "empty.md", "文件为空", "保存"),
+    (b"  \n\r\n ", "blank.txt", "文件为空", "保存"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(100), "scan.png", "图片", "OCR"),
+    (b"\xff\xd8\xff\xe0" + bytes(100), "scan.md", "图片", "OCR"),
+    (b"%PDF-1.7\n" + bytes(100), "list.pdf", "PDF", "pdftotext"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "list.doc", ".doc", ".docx"),
+    (bytes(range(256)) * 8, "blob.bin", "二进制", ".docx"),
+    (b"PK\x03\x04broken", "list.docx", "损坏", "另存"),
+    (b"hello", "list.docx", ".docx", "另存"),
+    ("这是一段说明文字，没有任何编号任务。".encode(), "notes.txt", "没有找到可识别的任务", "docs/documents.md"),
+])
+def test_it_refuses_bad_input_naming_the_file_problem_and_fix(data, name, problem, fix):
+    message = refusal(data, name)
+    assert problem in message and fix in message
+
+
+def test_it_refuses_a_zip_that_is_not_an_office_file(tmp_path):
+    import zipfile
+
+    path = tmp_path / "archive.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "hi")
+    assert "压缩包" in refusal(path.read_bytes(), str(path))
+
+
+def test_it_refuses_a_missing_file_and_a_directory(tmp_path):
+    for path, problem in ((tmp_path / "nope.md", "不存在"), (tmp_path, "不是文件")):
+        with pytest.raises(DubanError, match=problem) as error:
+            read_document(path)
+        assert str(path) in error.value.message
+
+
+def test_it_refuses_an_oversized_file_by_its_size_without_reading_it(tmp_path):
+    path = tmp_path / "huge.md"
+    with open(path, "wb") as f:
+        f.truncate(20 * 1024 * 1024)
+    with pytest.raises(DubanError, match=r"文件过大（20.0 MB，上限 10 MB）") as error:
+        read_document(path)
+    assert str(path) in error.value.message
