@@ -26,3 +26,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3
+
+# Regenerate requirements.lock (the Docker image's pinned runtime dependencies) from
+# pyproject.toml: install the project without the test extra into a throwaway venv.
+.PHONY: lock
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	mkdir "$$tmp/src" && cp -r pyproject.toml bot jobs "$$tmp/src/"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install -q "$$tmp/src"; \
+	{ echo "# Pinned runtime dependencies of the Docker image. Regenerate with: make lock"; \
+	  "$$tmp/venv/bin/pip" freeze --exclude-editable | grep -v -i '^duban[ =@]'; } > requirements.lock
+	@echo "requirements.lock: $$(grep -c '==' requirements.lock) 个依赖已锁定"

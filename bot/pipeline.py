@@ -12,8 +12,6 @@ from bot.errors import DubanError
 from bot.model import Context, Document, Extraction, Flag
 from bot.units import Directory, assign_units, load_directory
 
-STDIN = "-"
-
 
 def _working_year(document: Document, year: int | None, doc_date: date | None) -> int:
     from bot.extract import working_year

@@ -1,6 +1,7 @@
 """`extract`: a task list (or text on stdin) → tasks, milestones, units and warnings."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from datetime import date
 
@@ -96,7 +97,7 @@ def extract(path: str, year: int | None, doc_date: date | None, units_path: str 
 
     directory = load_directory(units_path)
     if path == "-":
-        text = click.get_text_stream("stdin").read(MAX_BYTES + 1)
+        text = sys.stdin.read(MAX_BYTES + 1)
         if len(text) > MAX_BYTES:
             from bot.errors import DubanError
 

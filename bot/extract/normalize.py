@@ -26,7 +26,7 @@ _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
           "六": 6, "七": 7, "八": 8, "九": 9}
 # Spelled numbers become digits only before a time unit, so "第六届", "十四五" and "一批"
 # stay as written while "十一月", "二〇二四年", "三季度", "三个工作日" are rewritten.
-_NUMERAL = r"[〇零一二两三四五六七八九十]+(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))"
+_NUMERAL = r"[〇零一二两三四五六七八九十](?: *[〇零一二两三四五六七八九十])*(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))"
 # OCR inserts spaces anywhere; only a space between two Latin letters carries meaning.
 _SPACE = r" +(?![A-Za-z])|(?<![A-Za-z]) +"
 _REWRITE = re.compile(f"(?P<num>{_NUMERAL})|(?P<space>{_SPACE})")
@@ -87,7 +87,7 @@ def normalize(text: str) -> Normalized:
     last = 0
     norm_len = 0
     for m in _REWRITE.finditer(text_1to1):
-        replacement = "" if m.lastgroup == "space" else spelled_number(m.group())
+        replacement = "" if m.lastgroup == "space" else spelled_number(m.group().replace(" ", ""))
         if replacement is None:
             continue
         out.append(text_1to1[last:m.start()])

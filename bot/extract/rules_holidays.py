@@ -52,7 +52,7 @@ def _eve(holiday_on, m: re.Match, ctx: Context) -> date:
 
 def _holiday_rule(name: str, regex: str, holiday_on, examples):
     return rule(f"{name}前", f"{LIMIT}{YEAR_OPT}(?:{regex}){_TAIL}", lambda m, ctx: _eve(holiday_on, m, ctx),
-                examples, gate="旦节午秋庆一")
+                examples, gate="旦节午秋庆五")
 
 
 def _holiday_list(m: re.Match, ctx: Context) -> list[Part]:
@@ -79,6 +79,6 @@ RULES = (
         f"{LIMIT}{YEAR_OPT}(?P<items>{_ONE}(?:[、和及与]?{_ONE})+){_TAIL}",
         _holiday_list,
         [("元旦、春节前", "2024-12-31,2025-01-28"), ("中秋国庆前", "2024-09-16,2024-09-30")],
-        gate="旦节午秋庆一",
+        gate="旦节午秋庆五",
     ),
 )

@@ -16,10 +16,10 @@ _STRAY_BRACKET = ")]）】"
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _SECTION = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*\S")
 _DIGIT = "0-9０-９"
-_TASK_NO = re.compile(
-    rf"^\s*([{_DIGIT}]{{1,3}})\s*(?:[.．、,，]|\s)\s*(?=\S)|^\s*[（(]\s*([{_DIGIT}]{{1,3}})\s*[）)]\s*(?=\S)"
+_TASK_NO = re.compile(  # "19. …", "19 …", "（3）…"; four digits only before 、/. (so "2024 年" is no task)
+    rf"^\s*(?:([{_DIGIT}]{{1,3}})\s*(?:[.．、,，]|\s)|([{_DIGIT}]{{4}})\s*[.．、]|[（(]\s*([{_DIGIT}]{{1,4}})\s*[）)])\s*(?=\S)"
 )
-_BARE_NO = re.compile(r"^\s*[（(]?\s*(\d{1,3})\s*[.．、）)]?\s*$")
+_BARE_NO = re.compile(r"^\s*[（(]?\s*(\d{1,4})\s*[.．、）)]?\s*$")
 
 
 def join_spaces(text: str) -> str:
@@ -50,7 +50,7 @@ def task_number(cell: str) -> tuple[int | None, str]:
     match = _TASK_NO.match(cell)
     if not match:
         return None, cell
-    return int(fold(match.group(1) or match.group(2))), cell[match.end():]
+    return int(fold(next(g for g in match.groups() if g))), cell[match.end():]
 
 
 def bare_number(cell: str) -> int | None:

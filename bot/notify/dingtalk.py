@@ -18,7 +18,7 @@ from urllib.parse import quote_plus
 
 from bot.notify.base import ChannelConfigError, Message, mask
 from bot.notify.render import without_colour
-from bot.notify.robot import Outcome, RobotChannel, base_url_option, parse_webhook, valid_mobiles
+from bot.notify.robot import MENTION_ALL, Outcome, RobotChannel, base_url_option, parse_webhook, valid_mobiles
 from bot.notify.split import split_message, utf8_len
 
 PUBLIC_BASE = "https://oapi.dingtalk.com"
@@ -62,15 +62,19 @@ class DingTalkChannel(RobotChannel):
         return url
 
     def payloads(self, message: Message) -> list[dict]:
-        mobiles = list(dict.fromkeys(self.mentions + tuple(message.mentions)))
-        at_line = "\n\n" + " ".join(f"@{m}" for m in mobiles) if mobiles else ""
+        wanted = list(dict.fromkeys(self.mentions + tuple(message.mentions)))
+        mobiles = [m for m in wanted if m != MENTION_ALL]
+        at_all = MENTION_ALL in wanted
+        at_line = " ".join(f"@{m}" for m in mobiles) + (" @所有人" if at_all else "")
+        at_line = f"\n\n{at_line.strip()}" if wanted else ""
         parts = split_message(without_colour(message.markdown), MARKDOWN_LIMIT - utf8_len(at_line))
         parts[-1] += at_line
+        last = len(parts) - 1
         return [
             {
                 "msgtype": "markdown",
                 "markdown": {"title": message.subject, "text": part},
-                "at": {"atMobiles": mobiles if i == len(parts) - 1 else [], "isAtAll": False},
+                "at": {"atMobiles": mobiles if i == last else [], "isAtAll": at_all and i == last},
             }
             for i, part in enumerate(parts)
         ]

@@ -2,10 +2,10 @@
 
 Setup (the admin): the contact's target is one or more addresses ("a@x.cn, b@x.cn");
 options `host`, `port`, `mode` (ssl | starttls | plain), `username`, `sender`,
-`ca_file` (a private CA's bundle), `timeout`. Unset host/port/username fall back to
-DUBAN_SMTP_HOST / DUBAN_SMTP_PORT / DUBAN_SMTP_USER. The password is never in the
-configuration: it is read from the environment variable named by `password_env`
-(default DUBAN_SMTP_PASSWORD). For 163/QQ mail it is the 授权码, not the login password.
+`ca_file` (a private CA's bundle), `timeout`. Unset options fall back to the environment:
+DUBAN_SMTP_HOST, _PORT, _MODE, _USER, _SENDER, _CA_FILE (contacts.yaml then only needs
+the addresses). The password is never in the configuration: it is read from the
+environment variable named by `password_env` (default DUBAN_SMTP_PASSWORD). For 163/QQ mail it is the 授权码, not the login password.
 
 A refused recipient is a permanent failure for that address only: the others are
 still delivered and the result lists the refused ones.
@@ -25,7 +25,8 @@ from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryR
 from bot.notify.http import DEFAULT_TIMEOUT
 
 MODES = {"ssl": 465, "starttls": 587, "plain": 25}
-DEFAULT_PASSWORD_ENV = "DUBAN_SMTP_PASSWORD"
+ENV_PREFIX = "DUBAN_SMTP_"
+DEFAULT_PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
 SENDER_NAME = "督办提醒"
 NETWORK_RETRY_AFTER = 60.0
 
@@ -43,6 +44,13 @@ def _addresses(target) -> tuple[str, ...]:
     return found
 
 
+def _setting(value, name: str) -> str:
+    """An option as configured, else the DUBAN_SMTP_<NAME> environment variable, else ""."""
+    if value not in (None, ""):
+        return str(value).strip()
+    return os.environ.get(ENV_PREFIX + name.upper(), "").strip()
+
+
 class EmailChannel(Channel):
     kind = "email"
 
@@ -52,7 +60,7 @@ class EmailChannel(Channel):
         *,
         host: str | None = None,
         port: int | str | None = None,
-        mode: str = "starttls",
+        mode: str | None = None,
         username: str | None = None,
         password_env: str = DEFAULT_PASSWORD_ENV,
         sender: str | None = None,
@@ -60,17 +68,17 @@ class EmailChannel(Channel):
         timeout: float = DEFAULT_TIMEOUT,
     ):
         self.recipients = _addresses(target)
-        if mode not in MODES:
-            raise ChannelConfigError(self.kind, "mode", f"“{mode}”无效，可选 ssl（465）、starttls（587）、plain（内网中继）")
-        self.mode = mode
-        self.host = (host or os.environ.get("DUBAN_SMTP_HOST") or "").strip()
+        self.mode = _setting(mode, "mode") or "starttls"
+        if self.mode not in MODES:
+            raise ChannelConfigError(self.kind, "mode", f"“{self.mode}”无效，可选 ssl（465）、starttls（587）、plain（内网中继）")
+        self.host = _setting(host, "host")
         if not self.host:
-            raise ChannelConfigError(self.kind, "host", "未设置 SMTP 服务器：填写 host 或环境变量 DUBAN_SMTP_HOST")
-        raw_port = port if port not in (None, "") else os.environ.get("DUBAN_SMTP_PORT") or MODES[mode]
-        if not str(raw_port).isdigit() or not 0 < int(raw_port) < 65536:
+            raise ChannelConfigError(self.kind, "host", f"未设置 SMTP 服务器：填写 host 或环境变量 {ENV_PREFIX}HOST")
+        raw_port = _setting(port, "port") or str(MODES[self.mode])
+        if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
             raise ChannelConfigError(self.kind, "port", "端口应为 1–65535 之间的整数")
         self.port = int(raw_port)
-        self.username = (username or os.environ.get("DUBAN_SMTP_USER") or "").strip()
+        self.username = _setting(username, "user")
         self._password = os.environ.get(password_env, "") if self.username else ""
         if self.username and not self._password:
             raise ChannelConfigError(
@@ -78,14 +86,14 @@ class EmailChannel(Channel):
             )
         if not self._password.isascii():
             raise ChannelConfigError(self.kind, "password_env", f"环境变量 {password_env} 中的密码含有非 ASCII 字符，SMTP 无法使用")
-        self.sender = (sender or (self.username if _ADDRESS.fullmatch(self.username) else "")).strip()
+        self.sender = _setting(sender, "sender") or (self.username if _ADDRESS.fullmatch(self.username) else "")
         if not self.sender:
-            raise ChannelConfigError(self.kind, "sender", "未设置发件地址：请填写 sender，例如 duban@example.gov.cn")
+            raise ChannelConfigError(self.kind, "sender", f"未设置发件地址：填写 sender 或环境变量 {ENV_PREFIX}SENDER")
         if not _ADDRESS.fullmatch(self.sender):
             raise ChannelConfigError(self.kind, "sender", f"发件地址“{self.sender}”不是有效的邮箱地址")
-        if ca_file and not os.path.isfile(ca_file):
-            raise ChannelConfigError(self.kind, "ca_file", f"找不到证书文件 {ca_file}")
-        self.ca_file = ca_file
+        self.ca_file = _setting(ca_file, "ca_file") or None
+        if self.ca_file and not os.path.isfile(self.ca_file):
+            raise ChannelConfigError(self.kind, "ca_file", f"找不到证书文件 {self.ca_file}")
         self.timeout = float(timeout)
 
     def build(self, message: Message) -> EmailMessage:

@@ -57,13 +57,13 @@ class LoopbackRobot:
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 responder: Callable[[Received], Reply | None] | None = None):
+                 responder: Callable[[Received], Reply | None] | None = None, port: int = 0):
         self.clock = clock
         self.responder = responder
         self._scripted: deque[Reply] = deque()
         self._received: list[Received] = []
         self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", port), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
@@ -131,3 +131,30 @@ class LoopbackRobot:
                 """Silent: request lines carry robot keys."""
 
         return Handler
+
+
+def main() -> None:
+    """`python -m bot.notify.loopback [PORT]`: a local robot that prints what it receives."""
+    import sys
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8999
+
+    def show(received: Received) -> None:  # answers None: the protocol's success
+        body = received.body or {}
+        kind = body.get("msgtype") or body.get("msg_type") or "?"
+        inner = body.get(kind)
+        shown = inner.get("content") or inner.get("text") if isinstance(inner, dict) else None
+        if isinstance(inner, dict) and inner.get("mentioned_mobile_list"):
+            shown += f"\n（@ {'、'.join(inner['mentioned_mobile_list'])}）"
+        print(f"—— 收到 {kind} 消息 ——\n{shown or json.dumps(body, ensure_ascii=False, indent=1)}", flush=True)
+
+    with LoopbackRobot(responder=show, port=port) as robot:
+        print(f"本地测试机器人已启动：{robot.url}（把联系方式的 base_url 设为这个地址；Ctrl+C 退出）", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

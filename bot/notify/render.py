@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from typing import Callable
 
 from bot.notify.base import Message
 
@@ -96,25 +97,34 @@ def _how_to_done(how_to_done: str, unit: str, items: list[ReminderItem]) -> str:
     return how_to_done.replace("{milestone}", milestone).replace("{unit}", unit)
 
 
-def _markdown(unit: str, items: list[ReminderItem], summary: str, done: str) -> str:
-    lines = [f"### 督办提醒｜{inert_markdown(unit)}", summary, ""]
-    for n, item in enumerate(items, 1):
-        status = days_phrase(item.days_left)
-        colour = "warning" if item.days_left <= 0 else "info"
-        lines.append(f'**{n}. {_title(item, inert_markdown)}** <font color="{colour}">{status}</font>')
-        lines.extend(f"> {label}：{value}" for label, value in _facts(item, inert_markdown))
-        lines.append("")
-    lines.append(f"办结后请告知督办人员，或由管理员执行：`{done}`")
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class _Style:
+    """How one plain-line rendering spells the parts of a digest."""
+
+    inert: Callable[[str], str]
+    heading: str  # "{unit}"
+    entry: Callable[[int, str, ReminderItem], str]  # (number, title, item) -> line
+    fact: str  # "{label}", "{value}"
+    command: str  # "{done}"
 
 
-def _text(unit: str, items: list[ReminderItem], summary: str, done: str) -> str:
-    lines = [f"【督办提醒】{inert_text(unit)}", summary, ""]
+def _markdown_entry(n: int, title: str, item: ReminderItem) -> str:
+    colour = "warning" if item.days_left <= 0 else "info"
+    return f'**{n}. {title}** <font color="{colour}">{days_phrase(item.days_left)}</font>'
+
+
+MARKDOWN = _Style(inert_markdown, "### 督办提醒｜{unit}", _markdown_entry, "> {label}：{value}", "`{done}`")
+TEXT = _Style(inert_text, "【督办提醒】{unit}", lambda n, title, item: f"{n}. {title}（{days_phrase(item.days_left)}）",
+              "   {label}：{value}", "{done}")
+
+
+def _lines(style: _Style, unit: str, items: list[ReminderItem], summary: str, done: str) -> str:
+    lines = [style.heading.format(unit=style.inert(unit)), summary, ""]
     for n, item in enumerate(items, 1):
-        lines.append(f"{n}. {_title(item, inert_text)}（{days_phrase(item.days_left)}）")
-        lines.extend(f"   {label}：{value}" for label, value in _facts(item, inert_text))
+        lines.append(style.entry(n, _title(item, style.inert), item))
+        lines.extend(style.fact.format(label=label, value=value) for label, value in _facts(item, style.inert))
         lines.append("")
-    lines.append(f"办结后请告知督办人员，或由管理员执行：{done}")
+    lines.append("办结后请告知督办人员，或由管理员执行：" + style.command.format(done=done))
     return "\n".join(lines)
 
 
@@ -159,8 +169,8 @@ def render_digest(unit: str, items: list[ReminderItem], today: date, how_to_done
     return Message(
         unit=unit,
         subject=subject,
-        markdown=_markdown(unit, ordered, summary, done),
-        text=_text(unit, ordered, summary, done),
+        markdown=_lines(MARKDOWN, unit, ordered, summary, done),
+        text=_lines(TEXT, unit, ordered, summary, done),
         html=_html(unit, ordered, summary, done),
         notice=f"【督办提醒】{inert_text(unit)}有 {len(ordered)} 项时间节点需要办理"
         + (f"（{overdue} 项已逾期）" if overdue else "")

@@ -83,7 +83,7 @@ class RobotChannel(Channel):
                 self.check(http.post_json(self.endpoint(), self.prepare(payload), self.timeout))
             except ChannelError as exc:
                 exc.parts_sent = sent
-                log.warning("%s 第 %d/%d 条发送失败：%s", self.describe(), sent + 1, len(payloads),
+                log.info("%s 第 %d/%d 条发送失败：%s", self.describe(), sent + 1, len(payloads),
                             self.scrub(exc.message))
                 raise
             log.debug("%s 第 %d/%d 条 OK，用时 %.2f 秒", self.describe(), sent + 1, len(payloads),
@@ -116,21 +116,22 @@ class RobotChannel(Channel):
 
 
 MOBILE_DIGITS = 11
+MENTION_ALL = "@all"
 
 
 def valid_mobiles(kind: str, mentions) -> tuple[str, ...]:
-    """Mobile numbers to @, validated: 11 digits starting with 1 (mainland China)."""
+    """Mobiles to @, validated: 11 digits starting with 1 (mainland China), or "@all"."""
     if mentions is None:
         return ()
     if isinstance(mentions, str):
-        mentions = [m for m in mentions.replace("，", ",").split(",")]
+        mentions = mentions.replace("，", ",").split(",")
     out = []
     for raw in mentions:
         mobile = str(raw).strip()
         if not mobile:
             continue
-        if not (mobile.isdigit() and len(mobile) == MOBILE_DIGITS and mobile.startswith("1")):
-            raise ChannelConfigError(kind, "mentions", f"“{mobile}”不是 11 位手机号，请只填写手机号码")
+        if mobile != MENTION_ALL and not (mobile.isdigit() and len(mobile) == MOBILE_DIGITS and mobile.startswith("1")):
+            raise ChannelConfigError(kind, "mentions", f"“{mobile}”不是 11 位手机号（或 @all），请只填写手机号码")
         out.append(mobile)
     return tuple(dict.fromkeys(out))
 

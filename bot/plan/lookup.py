@@ -19,8 +19,24 @@ def find_unit(session: Session, name: str) -> Unit:
     matches = [u for u in units if key in {normalise(a) for a in unit_aliases(u)}]
     if len(matches) == 1:
         return matches[0]
+    canonical = _directory_name(name)
+    if canonical:
+        for unit in units:
+            if unit.name == canonical:
+                return unit
     hint = "、".join(u.name for u in units if key and key in normalise(u.name))[:200]
     raise DubanError(f"找不到单位「{name}」。" + (f"是否指: {hint}？" if hint else "请用 python -m bot contacts list 查看单位名称。"))
+
+
+def _directory_name(name: str) -> str | None:
+    """The canonical name the unit directory (config/units.yaml) gives `name`, before `config apply`."""
+    from bot.units import load_directory
+
+    try:
+        match = load_directory().lookup(name)
+    except DubanError:
+        return None
+    return match.entry.name if match and not match.entry.is_group else None
 
 
 def unit_aliases(unit: Unit) -> list[str]:

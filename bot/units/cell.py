@@ -17,6 +17,7 @@ from bot.units.directory import Directory, Entry, name_key
 
 REPAIRED, UNKNOWN = "repaired", "unknown"
 _DELIMITERS = re.compile(r"[、，,；;|｜/／]+")
+_ROLE_MARKS = re.compile(r"[（(]\s*(?:牵头|配合|协办|负责|主责)\s*[)）]|[*＊]|等$")  # "运用处（牵头）", "保护处等"
 _MAX_JOIN = 4  # tokens a single OCR-broken name may have been cut into
 _MIN_REPAIR_LEN = 4  # names rebuilt from fragments are at least this long …
 _MIN_TAIL = 2  # … and the second fragment carries at least two characters
@@ -59,7 +60,8 @@ class _Piece:
 
 def _tokens(raw: str) -> list[list[str]]:
     """Runs of space-separated tokens; runs are separated by explicit delimiters."""
-    return [part.split() for part in _DELIMITERS.split(raw) if part.split()]
+    parts = (_ROLE_MARKS.sub("", part.strip()) for part in _DELIMITERS.split(raw))
+    return [part.split() for part in parts if part.split()]
 
 
 def _join_broken(run: list[str], directory: Directory) -> list[tuple[str, str]]:

@@ -40,3 +40,23 @@ def test_every_format_gives_the_same_tasks_sections_and_facts(task_list_files, f
     assert document.issuer == "某省知识产权局"
     assert [(t.section, t.no, t.title) for t in document.tasks] == [(s, n, t) for s, n, t, _, _ in TASKS]
     assert not [f for f in document.flags if f.code == "missing-tasks"]
+
+
+def test_a_word_task_cell_merged_over_several_measure_rows_is_one_task(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    table = document.add_table(rows=3, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("重点任务", "具体措施", "责任单位")):
+        cell.text = text
+    table.rows[1].cells[0].text = "1. 推进实施"
+    (table.rows[1].cells[1].text, table.rows[1].cells[2].text) = ("6月底前完成盘点", "保护处")
+    (table.rows[2].cells[1].text, table.rows[2].cells[2].text) = ("9月底前完成评估", "运用处")
+    table.rows[1].cells[0].merge(table.rows[2].cells[0])
+    path = tmp_path / "merged.docx"
+    document.save(path)
+    result = extract_document(path)
+    (task,) = result.document.tasks
+    assert task.units == ["知识产权保护处", "知识产权运用促进处"]
+    assert [m.due.isoformat() for m in result.milestones] == ["2024-06-30", "2024-09-30"]

@@ -1,6 +1,7 @@
 """Real servers on loopback for the channel tests: a robot (HTTP) and an SMTP server."""
 from __future__ import annotations
 
+import os
 import socket
 import ssl
 import subprocess
@@ -15,6 +16,13 @@ from bot.notify.loopback import LoopbackRobot
 SMTP_USER = "duban@example.gov.cn"
 SMTP_PASSWORD = "s3cretAuthCode-xyz-7Qp"
 REFUSED_ADDRESS = "nobody@example.gov.cn"
+
+
+@pytest.fixture(autouse=True)
+def clean_smtp_environment(monkeypatch):
+    """SMTP options fall back to DUBAN_SMTP_* variables: tests start without any."""
+    for name in [n for n in os.environ if n.startswith("DUBAN_SMTP_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

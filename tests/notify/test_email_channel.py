@@ -18,7 +18,7 @@ MESSAGE = render_digest("保护处", [ITEM], date(2024, 7, 2), "python -m bot do
 
 
 @pytest.fixture(autouse=True)
-def smtp_password(monkeypatch):
+def smtp_password(clean_smtp_environment, monkeypatch):
     monkeypatch.setenv("DUBAN_SMTP_PASSWORD", SMTP_PASSWORD)
 
 

@@ -86,6 +86,13 @@ def test_dingtalk_mentions_mobiles_in_at_and_in_the_text(robot):
     assert request.body["markdown"]["text"].endswith("@13800000001")
 
 
+def test_dingtalk_turns_at_all_into_is_at_all(robot):
+    dingtalk(robot.url, mentions=["@all", "13800000001"]).send(MESSAGE)
+    [request] = robot.received
+    assert request.body["at"] == {"atMobiles": ["13800000001"], "isAtAll": True}
+    assert request.body["markdown"]["text"].endswith("@13800000001 @所有人")
+
+
 def test_feishu_signs_the_body_as_the_server_expects():
     with LoopbackRobot(responder=feishu_verdict) as robot:
         result = feishu(robot.url).send(MESSAGE)

@@ -71,6 +71,10 @@ def test_it_does_not_build_a_short_name_from_an_unknown_and_a_fragment():
     assert hows("人数处、运用") == [("人数处", UNKNOWN), ("运用", UNKNOWN)]
 
 
+def test_it_ignores_lead_and_support_marks_beside_a_name():
+    assert units("运用处（牵头）、保护处(配合)、商标处等") == ["知识产权运用促进处", "知识产权保护处", "商标监督管理处"]
+
+
 def test_it_puts_the_lead_unit_first():
     assert units("商标处、保护处、各地知识产权管理部门")[0] == "商标监督管理处"
 

@@ -1,0 +1,107 @@
+"""Channel benchmark: WeCom sends per second to a loopback robot, and the throttle's ceiling.
+
+Run: .venv/bin/python -m bench.notify_bench
+Targets: the channel alone well above the issue's 500 messages/s end to end (the
+dispatcher adds the outbox on top); with throttling on, no robot ever receives more
+than 20 messages in any 60 s window. The throttled run uses a simulated clock (real
+time would need 4 minutes per 100 messages); the robot stamps arrivals on that clock.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+from bot.notify import NoLimit, ReminderItem, SlidingWindowLimiter, channel_for, render_digest
+from bot.notify.loopback import LoopbackRobot
+
+TARGET_RATE = 500
+MESSAGES = 5_000
+THROTTLED_MESSAGES = 600
+ROBOTS = 3
+KEYS = [f"{n:08x}-0000-4000-8000-00000000bench"[:36] for n in range(1, ROBOTS + 1)]
+DONE = "python -m bot done {milestone} --unit {unit}"
+
+
+def sample_message(items: int = 3):
+    rows = [
+        ReminderItem("知识产权运用促进处", n, "梳理盘活高校和科研机构存量专利", "组织省内国家知识产权试点示范高校完成存量专利盘点入库",
+                     date(2024, 6, 30), 7 - n, "2024年福建省推动知识产权高质量发展任务清单", f"M{n}")
+        for n in range(1, items + 1)
+    ]
+    return render_digest("知识产权运用促进处", rows, date(2024, 6, 23), DONE)
+
+
+def unthrottled_rate() -> tuple[float, int]:
+    message = sample_message()
+    with LoopbackRobot() as robot:
+        channel = channel_for("wecom", KEYS[0], base_url=robot.url, limiter=NoLimit())
+        channel.send(message)  # warm up the connection
+        start = time.perf_counter()
+        for _ in range(MESSAGES):
+            assert channel.send(message).ok
+        elapsed = time.perf_counter() - start
+        received = len(robot.received) - 1
+    return MESSAGES / elapsed, received
+
+
+def render_rate(seconds: float = 1.0) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        sample_message(100)
+        done += 1
+    return done / (time.perf_counter() - start)
+
+
+class SimulatedClock:
+    def __init__(self):
+        self.now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+
+def most_in_window(times: list[float], window: float = 60.0) -> int:
+    times, start, best = sorted(times), 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def throttled_ceiling() -> tuple[dict[str, int], float, int]:
+    """Six channel objects over three robots (two units per robot), markdown + @text each."""
+    clock = SimulatedClock()
+    limiter = SlidingWindowLimiter(limit=20, window=60.0, clock=clock)
+    message = sample_message()
+    with LoopbackRobot(clock=clock) as robot:
+        channels = [channel_for("wecom", key, base_url=robot.url, limiter=limiter, sleep=clock.sleep,
+                                mentions=["13800000001"]) for key in KEYS for _ in range(2)]
+        for n in range(THROTTLED_MESSAGES // 2):
+            assert channels[n % len(channels)].send(message).ok
+        arrivals: dict[str, list[float]] = {}
+        for request in robot.received:
+            arrivals.setdefault(request.query["key"][:8], []).append(request.at)
+    return {key: most_in_window(times) for key, times in arrivals.items()}, clock.now, len(robot.received)
+
+
+def main() -> None:
+    rate, received = unthrottled_rate()
+    print(f"WeCom channel, throttling off: {MESSAGES} digests → loopback robot: {rate:,.0f} messages/s "
+          f"({received} received; target ≥ {TARGET_RATE}/s end to end) {'OK' if rate >= TARGET_RATE else 'BELOW TARGET'}")
+    print(f"render_digest of 100 items: {render_rate():,.0f} digests/s")
+    ceilings, simulated, total = throttled_ceiling()
+    worst = max(ceilings.values())
+    print(f"WeCom channel, throttling on: {total} messages to {ROBOTS} robots over {simulated / 60:.1f} simulated minutes; "
+          f"most in any 60 s window per robot: {ceilings} (target ≤ 20) {'OK' if worst <= 20 else 'OVER LIMIT'}")
+
+
+if __name__ == "__main__":
+    main()
