@@ -15,38 +15,31 @@ ContactRoute = tuple[str, str, str, dict]
 COLUMNS = [("unit", "单位"), ("kind", "渠道"), ("channel", "联系方式"), ("status", "结果"), ("detail", "说明")]
 
 
-def _expanded(value):
-    from bot.config.contacts import expand_env
-
-    if isinstance(value, str):
-        return expand_env(value)
-    if isinstance(value, (list, tuple)):
-        return [_expanded(v) for v in value]
-    return value
+SUCCESS, SKIPPED = "成功", "已跳过"
 
 
-def _status(ok: bool, permanent: bool) -> str:
+def _status(ok: bool, permanent: bool, refused: bool = False) -> str:
     if ok:
-        return "成功"
+        return "部分成功（有地址被拒收）" if refused else SUCCESS
     return "失败（需管理员处理）" if permanent else "失败（稍后可重试）"
 
 
 def send_test_messages(contacts: Iterable[ContactRoute], now: datetime) -> list[dict]:
     """Send the test message through each contact; one row per contact, never raising for one."""
-    from bot.notify import channel_for, render_test_message
+    from bot.notify import channel_from_contact, render_test_message
 
     rows = []
     for unit, kind, target, options in contacts:
         row = {"unit": unit, "kind": kind}
         try:
-            channel = channel_for(kind, _expanded(target), **{k: _expanded(v) for k, v in options.items()})
+            channel = channel_from_contact(kind, target, **options)
         except DubanError as exc:
             rows.append({**row, "channel": "（配置错误）", "ok": False, "permanent": True,
                          "status": _status(False, True), "detail": exc.message})
             continue
         result = channel.send(render_test_message(unit, now))
         rows.append({**row, "channel": channel.describe(), **result.to_json(),
-                     "status": _status(result.ok, result.permanent)})
+                     "status": _status(result.ok, result.permanent, bool(result.refused))})
     return rows
 
 
@@ -61,7 +54,7 @@ def _unit_routes(unit_name: str) -> tuple[str, list[ContactRoute], list[dict], d
         for contact in unit.contacts:
             if not contact.enabled:
                 skipped.append({"unit": unit.name, "kind": contact.kind, "channel": "（已停用）", "ok": False,
-                                "status": "已跳过", "detail": f"已停用：{contact.disabled_reason or '未注明原因'}"})
+                                "status": SKIPPED, "detail": f"已停用：{contact.disabled_reason or '未注明原因'}"})
                 continue
             options = {"secret": contact.secret, "mentions": list(contact.mentions or [])}
             routes.append((unit.name, contact.kind, contact.target, {k: v for k, v in options.items() if v}))
@@ -72,7 +65,7 @@ def _unit_routes(unit_name: str) -> tuple[str, list[ContactRoute], list[dict], d
 @click.argument("unit")
 @format_option()
 def send_test(unit: str, fmt: str) -> None:
-    """向某单位的每个联系方式发送一条测试消息，逐个报告结果（有失败时退出码为 1）。
+    """向某单位的每个联系方式发送一条测试消息，逐个报告结果（有失败或拒收时退出码为 1）。
 
     \b
     示例:
@@ -87,5 +80,5 @@ def send_test(unit: str, fmt: str) -> None:
         click.echo(dumps(rows))
     else:
         click.echo(table(rows, COLUMNS, limits={"detail": 60}))
-    if any(not r["ok"] and r["status"] != "已跳过" for r in rows):
+    if any(r["status"] not in (SUCCESS, SKIPPED) for r in rows):
         raise click.exceptions.Exit(1)

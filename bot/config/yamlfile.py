@@ -17,7 +17,7 @@ from bot.errors import DubanError
 
 class YDict(dict):
     line: int = 0
-    lines: dict
+    lines: dict = {}
 
     def line_of(self, key) -> int:
         return self.lines.get(key, self.line)
@@ -25,7 +25,7 @@ class YDict(dict):
 
 class YList(list):
     line: int = 0
-    lines: list
+    lines: list = []
 
     def line_of(self, index: int) -> int:
         return self.lines[index] if index < len(self.lines) else self.line

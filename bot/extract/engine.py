@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.extract.rule import NOT_DEADLINE, InvalidDate, Part, Recurrence, Rule
-from bot.extract.table import GATE_CHARS, RULES
+from bot.extract.rule import NOT_DEADLINE, InvalidDate, Recurrence, Rule
+from bot.extract.table import BY_GATE, GATE_CHARS
 from bot.model import Context
 
 _NOT_A_DEADLINE_AFTER = re.compile(
@@ -26,7 +26,7 @@ class Hit:
     start: int
     end: int
     rule: Rule
-    value: object  # date | Recurrence | list[Part] | NotDeadline | Note | InvalidDate
+    value: object  # date | Recurrence | list of Part | NotDeadline | Note | InvalidDate
 
     @property
     def is_deadline(self) -> bool:
@@ -42,27 +42,32 @@ class Hit:
 
 
 def _candidates(text: str, ctx: Context) -> list[tuple[int, int, int, Hit]]:
-    present = {c for c in GATE_CHARS if c in text}
     found = []
-    for order, rule in enumerate(RULES):
-        if present.isdisjoint(rule.gate):
+    present = set(GATE_CHARS.findall(text))
+    for gate, rules in BY_GATE:
+        if present.isdisjoint(gate):
             continue
-        for m in rule.pattern.finditer(text):
-            start, end = m.span()
-            if start == end:
-                continue
-            try:
-                value = rule.resolve(m, ctx)
-            except InvalidDate as exc:
-                value = exc
-            if value is None:
-                continue
-            if isinstance(value, (date, Recurrence, list)):
-                after = _NOT_A_DEADLINE_AFTER.match(text, end)
-                if after:
-                    value, end = NOT_DEADLINE, after.end()
-            found.append((start - end, start, order, Hit(start, end, rule, value)))
+        for order, rule in rules:
+            for m in rule.pattern.finditer(text):
+                hit = _reading(rule, m, text, ctx)
+                if hit is not None:
+                    found.append((hit.start - hit.end, hit.start, order, hit))
     return found
+
+
+def _reading(rule: Rule, m: re.Match, text: str, ctx: Context) -> Hit | None:
+    start, end = m.span()
+    try:
+        value = rule.resolve(m, ctx)
+    except InvalidDate as exc:
+        value = exc
+    if value is None:
+        return None
+    if isinstance(value, (date, Recurrence, list)):
+        after = _NOT_A_DEADLINE_AFTER.match(text, end)
+        if after:
+            value, end = NOT_DEADLINE, after.end()
+    return Hit(start, end, rule, value)
 
 
 def scan(text: str, ctx: Context) -> list[Hit]:

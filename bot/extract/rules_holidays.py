@@ -24,19 +24,19 @@ def _solar(month: int, day: int):
     return lambda year: date(year, month, day)
 
 
-# One row per holiday: (name, regex, the holiday's date in a given year).
+# One row per holiday: (name, regex, gate, the holiday's date in a given year).
 HOLIDAYS = (
-    ("元旦", "元旦", _solar(1, 1)),
-    ("春节", "春节", _lunar(1, 1)),
-    ("劳动节", "(?:五一)?(?:国际)?劳动节|五一", _solar(5, 1)),
-    ("端午", "端午节?", _lunar(5, 5)),
-    ("中秋", "中秋节?", _lunar(8, 15)),
-    ("国庆", "国庆节?", _solar(10, 1)),
+    ("元旦", "元旦", "旦", _solar(1, 1)),
+    ("春节", "春节", "春", _lunar(1, 1)),
+    ("劳动节", "(?:五一)?(?:国际)?劳动节|五一", "劳五", _solar(5, 1)),
+    ("端午", "端午节?", "午", _lunar(5, 5)),
+    ("中秋", "中秋节?", "秋", _lunar(8, 15)),
+    ("国庆", "国庆节?", "庆", _solar(10, 1)),
 )
 _TAIL = f"(?:假期|长假|放假)?{BY}"
-_ANY = "|".join(f"(?P<h{i}>{regex})" for i, (_, regex, _) in enumerate(HOLIDAYS))
+_ANY = "|".join(f"(?P<h{i}>{row[1]})" for i, row in enumerate(HOLIDAYS))
 _ANY_RE = re.compile(_ANY)
-_ONE = "(?:" + "|".join(regex for _, regex, _ in HOLIDAYS) + ")"
+_ONE = "(?:" + "|".join(row[1] for row in HOLIDAYS) + ")"
 
 
 def _eve(holiday_on, m: re.Match, ctx: Context) -> date:
@@ -50,15 +50,15 @@ def _eve(holiday_on, m: re.Match, ctx: Context) -> date:
     return day - timedelta(days=1)
 
 
-def _holiday_rule(name: str, regex: str, holiday_on, examples):
+def _holiday_rule(name: str, regex: str, gate: str, holiday_on, examples):
     return rule(f"{name}前", f"{LIMIT}{YEAR_OPT}(?:{regex}){_TAIL}", lambda m, ctx: _eve(holiday_on, m, ctx),
-                examples, gate="旦节午秋庆五")
+                examples, gate)
 
 
 def _holiday_list(m: re.Match, ctx: Context) -> list[Part]:
     offset = m.start("items")
     return [
-        Part(offset + item.start(), offset + item.end(), _eve(HOLIDAYS[int(item.lastgroup[1:])][2], m, ctx))
+        Part(offset + item.start(), offset + item.end(), _eve(HOLIDAYS[int(item.lastgroup[1:])][3], m, ctx))
         for item in _ANY_RE.finditer(m.group("items"))
     ]
 
@@ -73,12 +73,12 @@ _EXAMPLES = {
 }
 
 RULES = (
-    *(_holiday_rule(name, regex, on, _EXAMPLES[name]) for name, regex, on in HOLIDAYS),
+    *(_holiday_rule(name, regex, gate, on, _EXAMPLES[name]) for name, regex, gate, on in HOLIDAYS),
     rule(
         "元旦、春节前",
         f"{LIMIT}{YEAR_OPT}(?P<items>{_ONE}(?:[、和及与]?{_ONE})+){_TAIL}",
         _holiday_list,
         [("元旦、春节前", "2024-12-31,2025-01-28"), ("中秋国庆前", "2024-09-16,2024-09-30")],
-        gate="旦节午秋庆五",
+        gate="".join(row[2] for row in HOLIDAYS),
     ),
 )

@@ -39,7 +39,7 @@ RULES = (
         ["去年", "去年6月底前", "上年同期", "近年来", "近3年", "2023年以来"],
         "年",
     ),
-    _not_deadline("first months", "前\\d+个?月", ["前6个月", "前三个月"], "月"),
+    _not_deadline("first months", "前\\d+个?月", ["前6个月", "前三个月"], "前"),
     _not_deadline(
         "standard number",
         "(?:GB|DB|ISO|YY|JB|SB)\\d*(?:/[A-Z])?\\d+(?:\\.\\d+)*-\\d{4}",

@@ -14,25 +14,25 @@ from bot.extract.rule import (
 # The year itself may be implicit ("年底"), explicit ("2025年底", "2025年年底") or relative ("明年底").
 YEAR_ANCHOR = f"(?:{YEAR}年?|年)"
 
-# Year parts, one row each: (name, suffix after the year, month, day, examples).
+# Year parts, one row each: (name, suffix after the year, gate, month, day, examples).
 YEAR_PARTS = (
-    ("<year>底", "(?:底|末)", 12, 31,
+    ("<year>底", "(?:底|末)", "底末", 12, 31,
      [("年底前", "2024-12-31"), ("到2025年底", "2025-12-31"), ("2026年底前", "2026-12-31"),
       ("今年年底", "2024-12-31"), ("明年底前", "2025-12-31"), ("年末", "2024-12-31")]),
-    ("<year>内", "内(?!蒙)", 12, 31, [("年内", "2024-12-31"), ("今年内", "2024-12-31")]),
-    ("<year>中", "中(?![国央华共])", 6, 30, [("年中", "2024-06-30"), ("2025年中前", "2025-06-30")]),
+    ("<year>内", "内(?!蒙)", "内", 12, 31, [("年内", "2024-12-31"), ("今年内", "2024-12-31")]),
+    ("<year>中", "中(?![国央华共])", "中", 6, 30, [("年中", "2024-06-30"), ("2025年中前", "2025-06-30")]),
 )
 
 HALF_YEARS = (("上", 6), ("下", 12))
 
 
-def _year_part_rule(name: str, suffix: str, month: int, day: int, examples):
+def _year_part_rule(name: str, suffix: str, gate: str, month: int, day: int, examples):
     return rule(
         name,
         f"{LIMIT}{YEAR_ANCHOR}{suffix}{BY_OPT}",
         lambda m, ctx: checked_date(year_of(m, ctx), month, day),
         examples,
-        gate="年",
+        gate=gate,
     )
 
 
@@ -56,7 +56,7 @@ RULES = (
         f"{LIMIT}{YEAR_OPT}全年",
         lambda m, ctx: checked_date(year_of(m, ctx), 12, 31),
         [("全年", "2024-12-31"), ("2025年全年", "2025-12-31")],
-        gate="年",
+        gate="全",
     ),
     rule(
         "上半年",
@@ -64,7 +64,7 @@ RULES = (
         _half_year,
         [("上半年", "2024-06-30"), ("下半年", "2024-12-31"), ("2025年上半年", "2025-06-30"),
          ("明年上半年", "2025-06-30")],
-        gate="年",
+        gate="半",
     ),
     rule(
         "<quarter>末",
@@ -100,6 +100,6 @@ RULES = (
         f"(?:到|至|截至|截止到?){YEAR}(?!度|\\d|年)",
         lambda m, ctx: checked_date(year_of(m, ctx), 12, 31),
         [("到2025年", "2025-12-31"), ("截至2026年", "2026-12-31")],
-        gate="年",
+        gate="到至截",
     ),
 )

@@ -9,6 +9,8 @@ The three calls the rest of Duban makes:
         dingtalk/feishu); host, port, mode, username, password_env, sender, ca_file
         (email). Raises ChannelConfigError (a DubanError, Chinese, names the field).
         `channel.describe()` is the only form to log or show: secrets masked.
+        `channel_from_contact(kind, target, **options)` is the same for a stored contact
+        whose target/secret/mentions hold ${ENV} references.
 
     result = channel.send(message) -> DeliveryResult
         Never raises for delivery problems: ok / permanent / retry_after (seconds) /
@@ -20,7 +22,7 @@ The three calls the rest of Duban makes:
         how_to_done: e.g. "python -m bot done {milestone} --unit {unit}".
 """
 from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
-from bot.notify.registry import CHANNELS, channel_for
+from bot.notify.registry import CHANNELS, channel_for, channel_from_contact
 from bot.notify.render import ReminderItem, render_digest, render_test_message
 from bot.notify.throttle import SHARED_LIMITER, NoLimit, RateLimiter, SlidingWindowLimiter, limiter_key
 
@@ -37,6 +39,7 @@ __all__ = [
     "ReminderItem",
     "SlidingWindowLimiter",
     "channel_for",
+    "channel_from_contact",
     "limiter_key",
     "render_digest",
     "render_test_message",

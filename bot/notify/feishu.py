@@ -48,8 +48,9 @@ class FeishuChannel(RobotChannel):
     message_fields = ("msg", "StatusMessage")
     codes = CODES
 
-    def __init__(self, target: str, *, secret: str | None = None, base_url: str | None = None, **robot_options):
-        if robot_options.pop("mentions", None):
+    def __init__(self, target: str, *, secret: str | None = None, base_url: str | None = None, mentions=None,
+                 **robot_options):
+        if mentions:
             raise ChannelConfigError(self.kind, "mentions", "飞书自定义机器人不能按手机号 @ 人，请删除该字段")
         pasted_base, self.token = parse_webhook(self.kind, target, path_marker=HOOK_MARKER)
         self.base_url = base_url_option(self.kind, base_url, pasted_base, PUBLIC_BASE)

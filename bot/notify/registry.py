@@ -42,3 +42,21 @@ def channel_for(kind: str, target, **options) -> Channel:
         allowed = "、".join(sorted(accepted_options(cls))) or "无"
         raise ChannelConfigError(kind, unknown[0], f"不认识的选项；{kind} 渠道可用的选项：{allowed}")
     return cls(target, **options)
+
+
+def _expanded(value):
+    from bot.config.contacts import expand_env
+
+    if isinstance(value, str):
+        return expand_env(value)
+    if isinstance(value, (list, tuple)):
+        return [_expanded(v) for v in value]
+    return value
+
+
+def channel_from_contact(kind: str, target: str, **options) -> Channel:
+    """`channel_for` on a contact as stored: ${ENV} references in the target and options expanded.
+
+    A missing variable is a DubanError naming the variable (never a value).
+    """
+    return channel_for(kind, _expanded(target), **{name: _expanded(value) for name, value in options.items()})

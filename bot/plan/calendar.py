@@ -25,7 +25,7 @@ def year_known(year: int) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=None)
 def _official_workday(day: date) -> bool | None:
     """chinese-calendar's answer, or None for a year it does not know."""
     if not year_known(day.year):
@@ -53,8 +53,15 @@ class WorkCalendar:
 
     def __init__(self, overrides: Mapping[date, tuple[bool, str]] | None = None):
         self.overrides = dict(overrides or {})
+        self._workday: dict[date, bool] = {}
 
     def is_workday(self, day: date) -> bool:
+        known = self._workday.get(day)
+        if known is None:
+            known = self._workday[day] = self._compute_workday(day)
+        return known
+
+    def _compute_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day][0]
         official = _official_workday(day)

@@ -141,9 +141,10 @@ def _lead_rows(unit: str, occurrence: int, due: date, leads: tuple[int, ...], po
 def _overdue_rows(unit: str, occurrence: int, due: date, policy: PlanPolicy,
                   calendar: WorkCalendar) -> list[Planned]:
     rows, od = [], policy.overdue
+    day = due
     for step in range(1, od.max_reminders + 1):
         workdays = step * od.repeat_every_workdays
-        day = calendar.add_workdays(due, workdays)
+        day = calendar.add_workdays(day, od.repeat_every_workdays)
         at = policy.send_instant(day)
         rows.append(Planned(unit, occurrence, OVERDUE, -workdays, due, day, at,
                             at + timedelta(hours=policy.catch_up_hours),

@@ -1,8 +1,9 @@
 """Keeping stored reminders in step with their milestones (the store side of the planner).
 
 `replan` recomputes the plan of the given milestones and changes only the rows that differ:
-new sends are inserted, moved ones updated in place, unwanted ones cancelled (never
-deleted), and every status change or move is a reminder_events row saying why.
+new sends are inserted (their `reason` and `updated_at` say why and when), moved ones updated
+in place, unwanted ones cancelled (never deleted), and every later status change or move
+of a row is a reminder_events row saying why.
 
 What is left alone: rows already sent (unless the deadline moved and the new send is still
 ahead: then the reminder is due again), rows of a unit marked done (they stay done), and
@@ -196,12 +197,8 @@ def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reas
         for row in chunk:
             _merge(row, desired_rows(row, ctx), existing[row.id], ctx, reason, events, inserts, stats)
         session.flush()
-        if inserts:
-            created = session.execute(
-                insert(Reminder).returning(Reminder.id, Reminder.status, sort_by_parameter_order=True), inserts
-            ).all()
-            events += [dict(reminder_id=rid, at=values["updated_at"], old_status=None, new_status=status,
-                            reason=reason, actor=ctx.actor) for (rid, status), values in zip(created, inserts)]
+        if inserts:  # a new row's reason and updated_at say why and when it was planned
+            session.execute(insert(Reminder.__table__), inserts)
         if events:
-            session.execute(insert(ReminderEvent), events)
+            session.execute(insert(ReminderEvent.__table__), events)
     return stats

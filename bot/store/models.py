@@ -362,3 +362,22 @@ class WorkerHeartbeat(Base):
     worker_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_beat: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---------------------------------------------------------------------------------------
+# Delivery additions (migration 0100_delivery_outbox, owned by jobs/): the outbox keeps the
+# whole rendered message (HTML body for email, the short @-notice line), and robot_budgets
+# is the per-robot send budget every worker shares (jobs/throttle.py).
+# ---------------------------------------------------------------------------------------
+Message.body_html = mapped_column(Text, nullable=True)
+Message.notice = mapped_column(Text, nullable=False, default="", server_default="")
+
+
+class RobotBudget(Base):
+    """The start times (epoch seconds) of a robot's latest sends; key = limiter_key(kind, secret)."""
+
+    __tablename__ = "robot_budgets"
+
+    robot_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    slots: Mapped[list] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

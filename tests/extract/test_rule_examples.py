@@ -78,3 +78,8 @@ def test_it_declares_gates_that_every_example_passes():
 def test_it_compiles_patterns_that_never_match_empty_text():
     assert all(not r.pattern.fullmatch("") for r in RULES), [r.name for r in RULES if r.pattern.fullmatch("")]
     assert all(isinstance(r.pattern, re.Pattern) for r in RULES)
+
+
+def test_it_guards_every_pattern_with_the_characters_it_can_start_with():
+    unguarded = [r.name for r in RULES if not r.pattern.pattern.startswith("(?=[")]
+    assert unguarded == []

@@ -31,7 +31,7 @@ def test_it_reports_one_row_per_contact_with_each_result(robot, smtp_plain, monk
         ("保护处", "console", "stdout", {}),
     ], NOW)
     assert [(r["kind"], r["status"]) for r in rows] == [
-        ("wecom", "成功"), ("wecom", "失败（需管理员处理）"), ("email", "成功"),
+        ("wecom", "成功"), ("wecom", "失败（需管理员处理）"), ("email", "部分成功（有地址被拒收）"),
         ("dingtalk", "失败（需管理员处理）"), ("console", "成功"),
     ]
     assert rows[0]["parts_sent"] == 2 and rows[0]["channel"].startswith("wecom:key=c0ff****")

@@ -163,3 +163,9 @@ def test_it_rejects_bad_configuration_naming_the_field(target, options, field_na
 def test_an_unknown_channel_kind_lists_the_known_ones():
     with pytest.raises(DubanError, match="wecom、email、dingtalk、feishu、console"):
         channel_for("pager", "x")
+
+
+def test_the_mention_text_stays_within_2048_bytes(robot):
+    wecom(robot, mentions=["13800000001"]).send(short_message(notice="请及时办理。" * 400))
+    content = robot.received[-1].body["text"]["content"]
+    assert len(content.encode("utf-8")) <= 2048 and content.endswith("…")
