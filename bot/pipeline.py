@@ -39,11 +39,14 @@ def extract_document(
     doc_date: date | None = None,
     directory: Directory | None = None,
     text: bool = False,
+    implicit_due: tuple[int, int] | None = None,
 ) -> Extraction:
     """Read (unless given a Document), fill units, extract milestones, gather every warning.
 
-    `year` and `doc_date` override what the document says.
+    `year` and `doc_date` override what the document says; `implicit_due` (month, day) is
+    the due date of undated tasks, by default `implicit_due` from config/settings.yaml.
     """
+    from bot.config.settings import load_settings
     from bot.extract import extract_task
 
     document = path_or_text if isinstance(path_or_text, Document) else read(path_or_text, text=text)
@@ -51,7 +54,8 @@ def extract_document(
     document.year = _working_year(document, year, document.doc_date)
     warnings: list[Flag] = list(document.flags)
     warnings += assign_units(document, directory or load_directory())
-    ctx = Context(year=document.year, doc_date=document.doc_date)
+    ctx = Context(year=document.year, doc_date=document.doc_date,
+                  implicit_due=implicit_due or load_settings().implicit_due)
     milestones = []
     for task in document.tasks:
         found, flags = extract_task(task, ctx)

@@ -57,15 +57,20 @@ def claim(session: Session, worker_id: str, now: datetime, lease_until: datetime
     return sorted(claimed)
 
 
-def reap(session: Session, wall_now: datetime | None, worker_id: str) -> list[int]:
-    """Return `sending` messages whose lease ran out (all of them when `wall_now` is None) to retry.
+def reap(session: Session, wall_now: datetime | None, worker_id: str, owner: str | None = None) -> list[int]:
+    """Return `sending` messages whose lease ran out to retry; ids returned.
 
-    Each gets a delivery row saying the attempt was lost: its worker stopped between
-    claiming and recording, so the message may or may not have reached the recipient.
+    `wall_now` None: every lease counts as expired (the caller knows no other sender is
+    alive, e.g. it holds the SQLite run lock); `owner`: only that worker's leases (a worker
+    restarted under the same id). Each gets a delivery row saying the attempt was lost:
+    its worker stopped between claiming and recording, so the recipient may or may not
+    have received it.
     """
     stale = Message.status == SENDING
     if wall_now is not None:
         stale = stale & (Message.lease_until < wall_now)
+    if owner is not None:
+        stale = stale & (Message.lease_owner == owner)
     rows = session.execute(
         update(Message).where(stale)
         .values(status=RETRY, lease_owner=None, lease_until=None,
@@ -79,7 +84,7 @@ def reap(session: Session, wall_now: datetime | None, worker_id: str) -> list[in
             dict(message_id=mid, attempt=attempts, channel=channel, status=LOST, worker=worker_id,
                  error="发送途中工作进程中断，租约到期后收回；收件人可能已收到，本条将重发")
             for mid, attempts, channel in rows])
-    return [mid for mid, _, _ in rows]
+    return sorted(mid for mid, _, _ in rows)
 
 
 def release(session: Session, ids: list[int], worker_id: str, next_attempt_at: datetime | None = None) -> int:

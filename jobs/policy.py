@@ -10,6 +10,7 @@ Defaults suit a real office; each can be changed through the environment (the se
   DUBAN_DISPATCH_SECONDS      interval of the dispatch job (30)
   DUBAN_ROBOT_PER_MINUTE      messages per robot per window (20, WeCom's and DingTalk's limit)
   DUBAN_ROBOT_WINDOW_SECONDS  the robots' window (60)
+  DUBAN_SEND_TIMEOUT_SECONDS  how long one HTTP request to a robot may take (10)
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ ENV = {
     "lease_seconds": ("DUBAN_LEASE_SECONDS", 1, 3600),
     "dispatch_seconds": ("DUBAN_DISPATCH_SECONDS", 0.1, 3600),
     "robot_per_minute": ("DUBAN_ROBOT_PER_MINUTE", 1, 1000),
-    "robot_window_seconds": ("DUBAN_ROBOT_WINDOW_SECONDS", 0.1, 3600),
+    "robot_window_seconds": ("DUBAN_ROBOT_WINDOW_SECONDS", 0.01, 3600),
+    "send_timeout_seconds": ("DUBAN_SEND_TIMEOUT_SECONDS", 0.1, 300),
 }
 
 
@@ -39,6 +41,7 @@ class DeliveryPolicy:
     dispatch_seconds: float = 30.0
     robot_per_minute: int = 20
     robot_window_seconds: float = 60.0
+    send_timeout_seconds: float = 10.0
     batch_size: int = 20
     # Live: a message whose robot has no free slot for longer than this goes back to the
     # queue (no attempt counted) instead of holding the worker. Replay waits instead.

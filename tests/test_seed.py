@@ -1,4 +1,6 @@
 """The real OCR'd sample, read exactly as it is: what Duban must get right and must flag."""
+from pathlib import Path
+
 import pytest
 
 from bot.pipeline import extract_document
@@ -98,3 +100,16 @@ def test_the_empty_measures_cell_and_the_groups_to_choose_are_flagged(seed):
     assert task(seed, 5).measures == "" and task(seed, 5).review
     choose = {w.task for w in seed.warnings if w.code == "unit-needs-choice"}
     assert choose == {5, 18}
+
+
+def test_it_takes_the_implicit_due_date_from_settings(seed_path, tmp_path, monkeypatch):
+    from datetime import date
+
+    from bot.pipeline import extract_document
+
+    (tmp_path / "settings.yaml").write_text('implicit_due: "11-30"\n', encoding="utf-8")
+    (tmp_path / "units.yaml").write_bytes(Path("config/units.yaml").read_bytes())
+    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path))
+    result = extract_document(seed_path)
+    implicit = [m for m in result.milestones if m.kind == "implicit"]
+    assert implicit and all(m.due == date(2024, 11, 30) for m in implicit)

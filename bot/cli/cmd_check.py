@@ -11,6 +11,14 @@ DEFAULT_HEARTBEAT_AGE = 180
 DEFAULT_LEASE_MARGIN = 120
 
 
+def _channel_of(spec):
+    """The channel the dispatcher would build for this contact (raises DubanError when it cannot)."""
+    from bot.store.models import Contact
+    from jobs.channels import contact_channel
+
+    return contact_channel(Contact(kind=spec.kind, target=spec.target, secret=spec.secret, mentions=list(spec.mentions)))
+
+
 @click.command("check-config")
 @format_option()
 def check_config(fmt: str) -> None:
@@ -31,7 +39,7 @@ def check_config(fmt: str) -> None:
     from jobs.policy import DeliveryPolicy
 
     folder = config_dir()
-    report = run_checks(folder)
+    report = run_checks(folder, _channel_of)
     try:
         DeliveryPolicy.from_env()  # the dispatcher's DUBAN_* knobs (attempts, leases, robot budgets)
     except DubanError as exc:

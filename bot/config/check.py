@@ -3,23 +3,25 @@
 The loaders stop at the first error, which is right for the bot but wrong for an admin
 fixing a fresh install: here each settings key, each unit's entry and each contact is
 checked on its own, so one run lists everything. Contacts are checked by building their
-channel (bot.notify.channel_for): the channel's own validation is the one truth about
-what a webhook URL, key, address or SMTP setting must look like.
+channel the way the dispatcher does (its validation, in bot.notify.channel_for, is the one
+truth about what a webhook URL, key, address or SMTP setting must look like).
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config.contacts import ContactSpec, env_refs, expand_env, parse_contact
+from bot.config.contacts import ContactSpec, env_refs, parse_contact
 from bot.config.settings import Settings, _apply_env, parse_settings
 from bot.config.yamlfile import Where, YDict, YList, load_yaml
 from bot.errors import DubanError
 
+ChannelBuilder = Callable[[ContactSpec], object]
 SETTINGS, UNITS, CONTACTS, SECRETS, CHANNEL, DATABASE = "设置", "单位目录", "联系方式", "密钥/环境变量", "渠道配置", "数据库"
 
 
@@ -112,16 +114,7 @@ def missing_env(spec: ContactSpec) -> list[str]:
     return [name for name in dict.fromkeys(refs) if not os.environ.get(name)]
 
 
-def contact_channel(spec: ContactSpec):
-    """The channel a contact sends through, secrets expanded; raises ChannelConfigError when misconfigured."""
-    from bot.notify import channel_for
-
-    options = {"secret": expand_env(spec.secret) if spec.secret else None,
-               "mentions": [expand_env(m) for m in spec.mentions]}
-    return channel_for(spec.kind, expand_env(spec.target), **{k: v for k, v in options.items() if v})
-
-
-def _contacts(items, where: Where, report: ConfigReport) -> None:
+def _contacts(items, where: Where, report: ConfigReport, build: ChannelBuilder) -> None:
     if isinstance(items, (str, dict)):
         items = YList([items])
     if not isinstance(items, list):
@@ -143,12 +136,13 @@ def _contacts(items, where: Where, report: ConfigReport) -> None:
             report.add(SECRETS, at.error(f"引用的环境变量 {names} 未设置或为空：请在 .env（或服务环境）中填写。").message)
             continue
         try:
-            contact_channel(spec)
+            build(spec)
         except DubanError as exc:
             report.add(CHANNEL, at.error(exc.message).message)
 
 
-def _contacts_file(path: Path, known: set[str] | None, admin_name: str, report: ConfigReport) -> None:
+def _contacts_file(path: Path, known: set[str] | None, admin_name: str, report: ConfigReport,
+                   build: ChannelBuilder) -> None:
     try:
         data, where = load_yaml(path)
     except DubanError as exc:
@@ -166,7 +160,7 @@ def _contacts_file(path: Path, known: set[str] | None, admin_name: str, report: 
         at = uw.child(units, name)
         if known is not None and str(name) not in known | {admin_name}:
             report.add(CONTACTS, at.error("不是已知单位。请使用 config/units.yaml 中的标准名称（或先在其中添加该单位）。").message)
-        _contacts(items or YList(), at, report)
+        _contacts(items or YList(), at, report, build)
 
 
 def _lead_time_units(settings: Settings, data: YDict, where: Where, known: set[str] | None, report: ConfigReport) -> None:
@@ -180,8 +174,12 @@ def _lead_time_units(settings: Settings, data: YDict, where: Where, known: set[s
             report.add(SETTINGS, at.child(by_unit, name).error("不是已知单位。请使用 config/units.yaml 中的标准名称。").message)
 
 
-def check_config(config_dir: Path) -> ConfigReport:
-    """Every problem in settings.yaml, units.yaml, contacts.yaml and the environment they reference."""
+def check_config(config_dir: Path, build: ChannelBuilder) -> ConfigReport:
+    """Every problem in settings.yaml, units.yaml, contacts.yaml and the environment they reference.
+
+    `build(spec)` makes the channel the dispatcher would send through (raising DubanError
+    when it cannot): the one place that turns a contact into a channel stays the dispatcher's.
+    """
     report = ConfigReport()
     if not config_dir.is_dir():
         report.add(SETTINGS, f"配置目录 {config_dir} 不存在：请检查 DUBAN_CONFIG_DIR，或在项目根目录运行。")
@@ -191,6 +189,6 @@ def check_config(config_dir: Path) -> ConfigReport:
     _lead_time_units(settings, data, where, known, report)
     admin = data.get("admin") if isinstance(data.get("admin"), dict) else YDict()
     if "contacts" in admin:
-        _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report)
-    _contacts_file(config_dir / "contacts.yaml", known, settings.admin_name, report)
+        _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report, build)
+    _contacts_file(config_dir / "contacts.yaml", known, settings.admin_name, report, build)
     return report

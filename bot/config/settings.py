@@ -43,7 +43,7 @@ class OverduePolicy:
 
     repeat_every_workdays: int = 3
     copy_admin_after_workdays: int = 5
-    max_reminders: int = 10
+    max_reminders: int = 5
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ imported instead of duplicating them.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event, vRecur
@@ -59,7 +60,7 @@ def plan_calendar(rows: list[dict], stamp: datetime) -> bytes:
     """Each planned send as a 15-minute event at its send time (for `plan --format ics`)."""
     cal = _calendar("督办提醒 · 发送计划")
     for row in rows:
-        start = datetime.fromisoformat(row["send_at"])
+        start = datetime.fromisoformat(row["send_at"]).astimezone(timezone.utc)
         event = Event()
         event.add("uid", f"duban-plan-m{row['milestone_id']}-{_uid_part(row['unit'])}-{row['kind']}{row['lead_days']}"
                          f"-{row['due']}@{UID_DOMAIN}")
@@ -73,4 +74,4 @@ def plan_calendar(rows: list[dict], stamp: datetime) -> bytes:
 
 
 def _uid_part(unit: str) -> str:
-    return unit.encode("utf-8").hex()[:40]
+    return hashlib.sha1(unit.encode("utf-8")).hexdigest()[:12]

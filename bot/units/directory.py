@@ -15,7 +15,6 @@ from pathlib import Path
 from bot.errors import DubanError
 
 CANONICAL, ALIAS, GROUP = "canonical", "alias", "group"
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "units.yaml"
 ENV_PATH = "DUBAN_UNITS"
 _UNIT_KEYS = {"name", "aliases", "contacts"}
 _GROUP_KEYS = {"name", "aliases", "members", "choose"}
@@ -120,8 +119,10 @@ def parse_directory(text: str, source: str = "<text>") -> Directory:
 
 
 def load_directory(path: str | Path | None = None) -> Directory:
-    """The directory at `path`, else $DUBAN_UNITS, else config/units.yaml."""
-    path = Path(path or os.environ.get(ENV_PATH) or DEFAULT_PATH)
+    """The directory at `path`, else $DUBAN_UNITS, else units.yaml in the config folder."""
+    from bot.config.settings import config_dir
+
+    path = Path(path or os.environ.get(ENV_PATH) or config_dir() / "units.yaml")
     return _load_cached(str(path.resolve()))
 
 

@@ -1,0 +1,72 @@
+"""`python -m bot run`: the reminder service, or a replay of the calendar on a simulated clock."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from datetime import datetime, time
+
+import click
+
+from bot.cli.store_options import parse_day
+from bot.errors import DubanError
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+
+
+def _logging() -> None:
+    level = os.environ.get("DUBAN_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format=LOG_FORMAT, stream=sys.stderr)
+    for noisy in ("alembic", "apscheduler", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.command("run")
+@click.option("--as-of", "as_of", metavar="DATE", help="回放的起始日期（与 --until 一起使用），例如 2024-06-20")
+@click.option("--until", metavar="DATE", help="回放的结束日期（含当天），例如 2024-07-05")
+@click.option("--worker-id", metavar="ID", help="工作进程名称（日志和发送记录中显示；默认 主机名-进程号）")
+@click.option("--once", is_flag=True, help="只运行一轮（生成到期提醒并发送）后退出，适合 cron 或排查")
+def run(as_of, until, worker_id, once):
+    """启动提醒服务：每 30 秒发送到期消息，每天发送时间生成提醒汇总；Ctrl+C 或 SIGTERM 在发完当前消息后停止。
+
+    \b
+    带 --as-of/--until 时按模拟时钟回放这段日历（真实发送），然后退出：
+      python -m bot run --as-of 2024-06-20 --until 2024-07-05
+    SQLite 数据库同一时间只允许一个 run 进程；PostgreSQL 可以同时运行多个。
+    """
+    from bot.config.settings import load_settings
+    from bot.store import database_url
+    from jobs.clock import SimulatedClock
+    from jobs.replay import replay
+    from jobs.resilience import wait_for_store
+    from jobs.runlock import single_runner
+    from jobs.runner import stop_on_signals
+    from jobs.worker import Worker
+
+    if bool(as_of) != bool(until):
+        raise DubanError("回放需要同时给出 --as-of 和 --until，例如 --as-of 2024-06-20 --until 2024-07-05。")
+    first, last = parse_day(as_of, "--as-of"), parse_day(until, "--until")
+    if first and last < first:
+        raise DubanError(f"--until {last} 早于 --as-of {first}，请交换两个日期。")
+    if once and first:
+        raise DubanError("--once 不能与 --as-of/--until 同时使用：回放本身就会在结束日期后退出。")
+    _logging()
+    settings = load_settings()
+    url = database_url(settings.database_url)
+    stop = threading.Event()
+    with single_runner(url):
+        stop_on_signals(stop)
+        clock = SimulatedClock(datetime.combine(first, time(0), settings.tz)) if first else None
+        worker = Worker(wait_for_store(url, stop), settings, clock, worker_id, stop=stop, wait_for_slots=bool(first))
+        if first:
+            report = replay(worker, worker.clock, first, last)
+            click.echo("\n".join(report.lines(settings.tz)))
+        elif once:
+            worker.prepare()
+            result = worker.tick()
+            click.echo(f"本轮：{result.digests.summary()}；发送成功 {result.dispatch.sent} 条，"
+                       f"待重试 {result.dispatch.retry} 条，失败 {result.dispatch.failed} 条。")
+        else:
+            worker.run_forever()
+

@@ -1,0 +1,35 @@
+"""A ready channel for a stored contact: environment references expanded, robots throttled by the gate."""
+from __future__ import annotations
+
+from bot.config.contacts import expand_env, redact
+from bot.errors import DubanError
+from bot.notify import Channel, channel_for
+from bot.notify.registry import CHANNELS, accepted_options
+from bot.store.models import Contact
+
+ROBOTS = ("wecom", "dingtalk", "feishu")
+
+
+def contact_channel(contact: Contact, **send_options) -> Channel:
+    """Raises DubanError (ChannelConfigError, or a missing ${VAR}) when the contact cannot be used as is.
+
+    `send_options` (limiter, sleep, timeout …) go to the kinds that take them.
+    """
+    what = f"联系方式（{contact.kind}，编号 {contact.id}）"
+    cls = CHANNELS.get(contact.kind)
+    accepted = accepted_options(cls) if cls else set()
+    options = {k: v for k, v in send_options.items() if k in accepted}
+    if contact.secret:
+        options["secret"] = expand_env(contact.secret, what)
+    mentions = [expand_env(m, what) for m in contact.mentions or []]
+    if mentions:
+        options["mentions"] = mentions
+    return channel_for(contact.kind, expand_env(contact.target, what), **options)
+
+
+def describe_contact(contact: Contact) -> str:
+    """The masked form for logs and tables, even when the contact cannot be built."""
+    try:
+        return contact_channel(contact).describe()
+    except DubanError:
+        return f"{contact.kind}:{redact(contact.target)}"

@@ -1,0 +1,175 @@
+"""Recording what one send attempt did, in one transaction.
+
+Success: the message is sent and so are its reminders. A retryable failure: the message
+waits (exponential backoff with jitter, never sooner than the server asked, e.g. ≥ 60 s
+after WeCom's 45009). A permanent failure, or the last allowed attempt: the message fails
+and the admin is told once (an admin_notices row, delivered by the notice sweep). A robot
+that refuses its key for good (93000 …) has its contact disabled with the reason; its
+waiting messages are cancelled and the reminders they carried go back to `planned`, so the
+next digest routes them to the unit's other contacts or to the admin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.notify import DeliveryResult
+from bot.plan.notices import raise_notice
+from bot.store.models import (
+    ADMIN,
+    CANCELLED,
+    EXPIRED,
+    FAILED,
+    PENDING,
+    PLANNED,
+    QUEUED,
+    RETRY,
+    SENDING,
+    SENT,
+    Delivery,
+    Message,
+    MessageReminder,
+    Reminder,
+    ReminderEvent,
+)
+from jobs.channels import ROBOTS
+from jobs.policy import DeliveryPolicy
+
+# Permanent robot codes that blame the message, not the robot: the contact stays enabled.
+MESSAGE_FAULTS = {40008, 40058, 44004, 45002, 400402, 9499}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One send of one message as the dispatcher saw it."""
+
+    message_id: int
+    attempt: int
+    result: DeliveryResult
+    duration_ms: int
+    worker: str
+    contact_name: str  # describe(): masked
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Recorded:
+    status: str  # sent | retry | failed
+    next_attempt_at: datetime | None = None
+    disabled_contact: bool = False
+    rerouted: int = 0  # reminders given back to the planner for another route
+
+
+def _owned(message_id: int, worker: str):
+    # our lease, or reaped meanwhile and not yet claimed again: either way our result is the truth
+    return (Message.id == message_id) & or_(
+        (Message.status == SENDING) & (Message.lease_owner == worker),
+        (Message.status == RETRY) & Message.lease_owner.is_(None))
+
+
+def _reminder_events(session: Session, rows, old: str, new: str, reason: str, at: datetime, actor: str) -> None:
+    ids = list(rows)
+    if ids:
+        session.execute(insert(ReminderEvent), [dict(reminder_id=i, at=at, old_status=old, new_status=new,
+                                                     reason=reason, actor=actor) for i in ids])
+
+
+def _mark_reminders_sent(session: Session, message_id: int, at: datetime, actor: str) -> None:
+    carried = select(MessageReminder.reminder_id).where(MessageReminder.message_id == message_id)
+    ids = session.execute(
+        update(Reminder).where(Reminder.id.in_(carried), Reminder.status == QUEUED)
+        .values(status=SENT, reason=f"已由消息 #{message_id} 送达", updated_at=at)
+        .returning(Reminder.id).execution_options(synchronize_session=False)).scalars()
+    _reminder_events(session, ids, QUEUED, SENT, f"已由消息 #{message_id} 送达", at, actor)
+
+
+def _give_back(session: Session, message_ids: list[int], at: datetime, actor: str, why: str) -> int:
+    """Reminders of failed/cancelled messages not carried by any live message: replanned or expired."""
+    carried = set(session.scalars(select(MessageReminder.reminder_id)
+                                  .where(MessageReminder.message_id.in_(message_ids))))
+    alive = set(session.scalars(
+        select(MessageReminder.reminder_id).join(Message, Message.id == MessageReminder.message_id)
+        .where(MessageReminder.reminder_id.in_(carried), Message.id.not_in(message_ids),
+               Message.status.in_((PENDING, RETRY, SENDING, SENT)))))
+    rerouted = 0
+    for rem in session.scalars(select(Reminder).where(Reminder.id.in_(carried - alive),
+                                                      Reminder.status == QUEUED)):
+        new = PLANNED if rem.not_after > at else EXPIRED
+        reason = f"{why}，改由其他联系方式或管理员接收" if new == PLANNED else f"{why}，且已过有效期"
+        _reminder_events(session, [rem.id], rem.status, new, reason, at, actor)
+        rem.status, rem.reason, rem.updated_at = new, reason, at
+        rerouted += new == PLANNED
+    return rerouted
+
+
+def _disables_contact(message: Message, result: DeliveryResult) -> bool:
+    return result.permanent and message.channel in ROBOTS and result.errcode not in MESSAGE_FAULTS
+
+
+def _is_notice(session: Session, message: Message) -> bool:
+    """A message to the admin carrying no reminder is a system notice: its failure is only logged."""
+    if message.unit.kind != ADMIN:
+        return False
+    return session.scalars(select(MessageReminder.reminder_id)
+                           .where(MessageReminder.message_id == message.id).limit(1)).first() is None
+
+
+def record(session: Session, attempt: Attempt, policy: DeliveryPolicy, backoff: float) -> Recorded | None:
+    """Store one attempt's result; None when the message is no longer ours (another worker took it over)."""
+    result = attempt.result
+    status = SENT if result.ok else (FAILED if result.permanent or attempt.attempt >= policy.max_attempts else RETRY)
+    message = session.get(Message, attempt.message_id)
+    session.add(Delivery(message_id=message.id, attempt=attempt.attempt, at=attempt.at, channel=message.channel,
+                         status=status, error=None if result.ok and not result.refused else result.detail,
+                         duration_ms=attempt.duration_ms, worker=attempt.worker))
+    values: dict = dict(status=status, lease_owner=None, lease_until=None,
+                        last_error=None if result.ok else result.detail)
+    next_at = None
+    if status == SENT:
+        values["sent_at"] = attempt.at
+    elif status == RETRY:
+        next_at = attempt.at + timedelta(seconds=backoff)
+        values["next_attempt_at"] = next_at
+    owned = session.execute(update(Message).where(_owned(attempt.message_id, attempt.worker)).values(**values)
+                            .execution_options(synchronize_session=False)).rowcount
+    if not owned:
+        return None
+    session.refresh(message)
+    if status == SENT:
+        _mark_reminders_sent(session, message.id, attempt.at, attempt.worker)
+        for address, reason in result.refused.items():
+            raise_notice(session, f"refused-{message.contact_id}-{address}",
+                         f"{message.unit.name} 的邮箱 {address} 拒收提醒：{reason}。其他地址已送达；请核对该地址。")
+        return Recorded(SENT)
+    if status == RETRY:
+        return Recorded(RETRY, next_at)
+    return _fail(session, message, attempt)
+
+
+def _fail(session: Session, message: Message, attempt: Attempt) -> Recorded:
+    result, contact = attempt.result, message.contact
+    disable = _disables_contact(message, result) and contact.enabled
+    failed = [message.id]
+    if disable:
+        contact.enabled, contact.disabled_reason, contact.updated_at = False, result.detail, attempt.at
+        failed += session.execute(
+            update(Message).where(Message.contact_id == contact.id, Message.status.in_((PENDING, RETRY)))
+            .values(status=CANCELLED, last_error=f"联系方式已停用：{result.detail}")
+            .returning(Message.id).execution_options(synchronize_session=False)).scalars().all()
+    why = f"消息 #{message.id} 发送失败（{result.detail}）"
+    rerouted = _give_back(session, failed, attempt.at, attempt.worker, why)
+    if not _is_notice(session, message):
+        tried = "不再重试" if result.permanent else f"已尝试 {attempt.attempt} 次"
+        text = (f"发给“{message.unit.name}”的提醒（消息 #{message.id}：{message.subject}）未能送达，{tried}。"
+                f"渠道 {attempt.contact_name}，原因：{result.detail}。")
+        if disable:
+            text += ("该联系方式已自动停用，之后的提醒改发该单位的其他联系方式或管理员。"
+                     "请在 config/contacts.yaml 中更新该单位的机器人地址并重新应用配置。")
+        if rerouted:
+            text += f"其中 {rerouted} 项提醒将改发其他联系方式或管理员。"
+        raise_notice(session, f"delivery-failed-{message.id}", text)
+    return Recorded(FAILED, disabled_contact=disable, rerouted=rerouted)
+

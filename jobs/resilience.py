@@ -1,0 +1,63 @@
+"""Riding out a database that goes away: log, wait with growing pauses, resume, never crash-loop."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, TypeVar
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+log = logging.getLogger("duban.jobs")
+T = TypeVar("T")
+MAX_PAUSE = 30.0
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A lost or refused connection, a server restart, a locked SQLite file: worth waiting for."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def short(exc: BaseException) -> str:
+    """The first line of the driver's message: no SQL, no parameters (they may hold message text)."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {text[0] if text else ''}"[:200]
+
+
+def until_stored(action: Callable[[], T], stop: threading.Event, what: str) -> tuple[bool, T | None]:
+    """Run `action` until the database takes it; (False, None) only if asked to stop meanwhile.
+
+    For work that must not be dropped, e.g. the result of a message already sent: dropping
+    it would make the message go out again after its lease expires.
+    """
+    pause = 1.0
+    while True:
+        try:
+            return True, action()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("数据库暂时不可用（%s），%s将在 %.0f 秒后重试", short(exc), what, pause)
+        if stop.wait(pause):
+            return False, None
+        pause = min(pause * 2, MAX_PAUSE)
+
+
+def wait_for_store(url: str, stop: threading.Event):
+    """open_store, waiting for a database that is not up yet (containers start in any order)."""
+    from bot.errors import DubanError
+    from bot.store import open_store
+
+    pause = 1.0
+    while True:
+        try:
+            return open_store(url)
+        except DubanError as exc:
+            if exc.__cause__ is None or not is_outage(exc.__cause__):
+                raise
+            log.warning("无法连接数据库（%s），%.0f 秒后重试", short(exc.__cause__), pause)
+        if stop.wait(pause):
+            raise DubanError("数据库一直不可用，收到停止信号后退出。", exit_code=1)
+        pause = min(pause * 2, MAX_PAUSE)

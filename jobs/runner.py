@@ -1,0 +1,102 @@
+"""The live loop: APScheduler 3.x runs three jobs over the outbox, in the foreground.
+
+Why APScheduler holds no reminders: its job stores are unsafe to share between processes,
+pickle jobs and delete the ones they cannot restore, and drop a one-shot job before it
+runs. So the scheduler keeps three fixed jobs in memory (MemoryJobStore, nothing
+persisted) and the database keeps the state:
+- dispatch, every DUBAN_DISPATCH_SECONDS (30 s): admin notices, reap, claim and send;
+- digest, at each day's send time in the office timezone: due reminders → the outbox;
+- heartbeat, every 30 s: worker_heartbeats, for `bot health`.
+A catch-up round (digest + dispatch) runs once at start: after downtime, what is still
+relevant goes out once.
+
+A job that finds the database gone logs once, returns, and the next run tries again: the
+loop never dies of an outage and logs when the database is back.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from jobs.resilience import is_outage, short, until_stored
+
+log = logging.getLogger("duban.jobs")
+HEARTBEAT_SECONDS = 30
+
+# Set explicitly, because APScheduler's defaults do not fit (misfire_grace_time is 1 s):
+JOB_OPTIONS = dict(
+    max_instances=1,  # one run of a job at a time in this process; a long dispatch delays, never doubles
+    coalesce=True,  # runs missed while busy or suspended collapse into one
+    misfire_grace_time=None,  # run however late: a late digest or dispatch is still wanted
+)
+
+
+class Guard:
+    """Runs a job, turning a database outage into one warning now and one 'back' line later."""
+
+    def __init__(self, stop: threading.Event, wall):
+        self.stop, self.wall = stop, wall
+        self.down_since: datetime | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str, job) -> None:
+        if self.stop.is_set():
+            return
+        try:
+            job()
+        except Exception as exc:
+            if not is_outage(exc):
+                log.exception("任务“%s”出错，将在下次运行时重试", name)
+                return
+            with self._lock:
+                first = self.down_since is None
+                self.down_since = self.down_since or self.wall.now()
+            if first:
+                log.warning("数据库不可用（%s）：暂停发送，等待数据库恢复后自动继续", short(exc))
+            return
+        with self._lock:
+            since, self.down_since = self.down_since, None
+        if since is not None:
+            log.warning("数据库已恢复（中断约 %.0f 秒），继续工作", (self.wall.now() - since).total_seconds())
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT (Ctrl+C) ask for a clean stop: the send in flight finishes first."""
+
+    def handler(signum, _frame) -> None:
+        if not stop.is_set():
+            log.warning("收到停止信号（%s），发送完当前消息后退出", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def run_live(worker) -> None:
+    settings, stop = worker.settings, worker.stop
+    guard = Guard(stop, worker.wall)
+    stored, _ = until_stored(worker.prepare, stop, "启动准备")
+    if not stored:
+        return
+    scheduler = BackgroundScheduler(timezone=settings.tz, job_defaults=JOB_OPTIONS)
+    send = settings.send_time
+    scheduler.add_job(guard, "date", args=["启动补发", worker.tick], id="catch-up")
+    scheduler.add_job(guard, IntervalTrigger(seconds=worker.policy.dispatch_seconds, timezone=settings.tz),
+                      args=["发送", worker.dispatch], id="dispatch")
+    scheduler.add_job(guard, CronTrigger(hour=send.hour, minute=send.minute, timezone=settings.tz),
+                      args=["生成提醒汇总", worker.build_digests], id="digest")
+    scheduler.add_job(guard, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=settings.tz),
+                      args=["心跳", worker.heartbeat], id="heartbeat", next_run_time=worker.wall.now())
+    scheduler.start()
+    log.info("督办提醒服务已启动：工作进程 %s，时区 %s，每天 %s 生成提醒汇总，每 %g 秒发送一次。按 Ctrl+C 停止。",
+             worker.worker_id, settings.timezone, send.strftime("%H:%M"), worker.policy.dispatch_seconds)
+    while not stop.wait(1.0):
+        pass
+    scheduler.shutdown(wait=True)  # waits for the job in flight, which returns after its current send
+    log.info("督办提醒服务已停止（工作进程 %s）", worker.worker_id)

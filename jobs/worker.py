@@ -1,0 +1,130 @@
+"""One `bot run` process's work, as a small object the run loop, the replay and tests drive."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from bot.config.settings import Settings
+from bot.store import session_scope
+from bot.store.models import WorkerHeartbeat
+from jobs.clock import Clock, RealClock
+from jobs.digest import DigestReport, build_digests
+from jobs.dispatch import Dispatcher, DispatchReport
+from jobs.notices import queue_admin_notices
+from jobs.outbox import reap
+from jobs.policy import DeliveryPolicy
+from jobs.throttle import RobotBudgets
+
+log = logging.getLogger("duban.jobs")
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass
+class TickReport:
+    digests: DigestReport = field(default_factory=DigestReport)
+    dispatch: DispatchReport = field(default_factory=DispatchReport)
+
+
+class Worker:
+    """Digests, notices, dispatch and heartbeat for one process (see jobs/__init__.py for the API).
+
+    `throttle` False switches the shared robot budgets off (benchmarks); `wait_for_slots`
+    True makes a send wait for its robot's next slot instead of requeueing (replay).
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, clock: Clock | None = None, worker_id: str | None = None,
+                 *, policy: DeliveryPolicy | None = None, wall: Clock | None = None, throttle: bool = True,
+                 wait_for_slots: bool = False, stop: threading.Event | None = None):
+        self.engine, self.settings = engine, settings
+        self.clock = clock or RealClock()
+        self.wall = wall or RealClock()
+        self.worker_id = worker_id or default_worker_id()
+        self.policy = policy or DeliveryPolicy.from_env()
+        self.stop = stop or threading.Event()
+        self.budgets = (RobotBudgets(engine, self.policy.robot_per_minute, self.policy.robot_window_seconds)
+                        if throttle else None)
+        self.dispatcher = Dispatcher(engine, self.clock, self.wall, self.worker_id, self.policy, self.budgets,
+                                     self.stop, wait_for_slots)
+        # The scheduler runs jobs on a thread pool: one digest build and one send loop at a time here.
+        self._digesting = threading.Lock()
+        self._dispatching = threading.Lock()
+
+    def prepare(self) -> list[int]:
+        """At start: take back leases that cannot belong to a live sender; returns their message ids.
+
+        On SQLite this process holds the run lock, so every `sending` lease is stale; on
+        PostgreSQL only those held under this worker's own id (a restarted worker).
+        """
+        alone = self.engine.dialect.name == "sqlite"
+        with session_scope(self.engine) as s:
+            ids = reap(s, None, self.worker_id, owner=None if alone else self.worker_id)
+        if ids:
+            log.warning("启动时收回 %d 条上次中断时正在发送的消息，将重新发送（收件人可能已收到其中一条）", len(ids))
+        return ids
+
+    def build_digests(self) -> DigestReport:
+        with self._digesting:
+            return self._build_digests()
+
+    def _build_digests(self) -> DigestReport:
+        now = self.clock.now()
+        with session_scope(self.engine) as s:
+            report = build_digests(s, self.settings, now, actor=self.worker_id)
+            notices = queue_admin_notices(s, self.settings, now)
+        if report.messages or report.expired or report.merged or report.reused:
+            log.info("提醒汇总（%s）：%s", now.astimezone(self.settings.tz).strftime("%Y-%m-%d %H:%M"),
+                     report.summary())
+        if notices:
+            log.info("已将 %d 条系统通知排入发给管理员的队列", notices)
+        return report
+
+    def dispatch(self) -> DispatchReport:
+        """Send everything due; reminders given back by a failed contact are rerouted in the same run.
+
+        If this process is already sending (another job's run), returns at once: that run
+        keeps claiming until nothing is due.
+        """
+        if not self._dispatching.acquire(blocking=False):
+            return DispatchReport()
+        try:
+            return self._dispatch()
+        finally:
+            self._dispatching.release()
+
+    def _dispatch(self) -> DispatchReport:
+        with session_scope(self.engine) as s:
+            queue_admin_notices(s, self.settings, self.clock.now())
+        report = self.dispatcher.run()
+        while report.rerouted and not self.stop.is_set():
+            self.build_digests()
+            again = self.dispatcher.run()
+            report.rerouted = 0
+            report.add(again)
+        return report
+
+    def tick(self) -> TickReport:
+        """One full round: what `run --once` does, and each step of a replay."""
+        return TickReport(self.build_digests(), self.dispatch())
+
+    def heartbeat(self) -> None:
+        now = self.wall.now()
+        with session_scope(self.engine) as s:
+            row = s.get(WorkerHeartbeat, self.worker_id)
+            if row is None:
+                s.add(WorkerHeartbeat(worker_id=self.worker_id, started_at=now, last_beat=now))
+            else:
+                row.last_beat = now
+
+    def run_forever(self) -> None:
+        """The live loop in the foreground until `stop` is set (SIGTERM/SIGINT): jobs.runner."""
+        from jobs.runner import run_live
+
+        run_live(self)
