@@ -1,6 +1,4 @@
 """The real OCR'd sample, read exactly as it is: what Duban must get right and must flag."""
-from pathlib import Path
-
 import pytest
 
 from bot.pipeline import extract_document
@@ -108,7 +106,6 @@ def test_it_takes_the_implicit_due_date_from_settings(seed_path, tmp_path, monke
     from bot.pipeline import extract_document
 
     (tmp_path / "settings.yaml").write_text('implicit_due: "11-30"\n', encoding="utf-8")
-    (tmp_path / "units.yaml").write_bytes(Path("config/units.yaml").read_bytes())
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path))
     result = extract_document(seed_path)
     implicit = [m for m in result.milestones if m.kind == "implicit"]

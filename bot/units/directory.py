@@ -16,6 +16,7 @@ from bot.errors import DubanError
 
 CANONICAL, ALIAS, GROUP = "canonical", "alias", "group"
 ENV_PATH = "DUBAN_UNITS"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "units.yaml"
 _UNIT_KEYS = {"name", "aliases", "contacts"}
 _GROUP_KEYS = {"name", "aliases", "members", "choose"}
 
@@ -119,10 +120,14 @@ def parse_directory(text: str, source: str = "<text>") -> Directory:
 
 
 def load_directory(path: str | Path | None = None) -> Directory:
-    """The directory at `path`, else $DUBAN_UNITS, else units.yaml in the config folder."""
+    """The directory at `path`, else $DUBAN_UNITS, else units.yaml in the config folder.
+
+    A config folder without units.yaml falls back to the directory shipped with Duban.
+    """
     from bot.config.settings import config_dir
 
-    path = Path(path or os.environ.get(ENV_PATH) or config_dir() / "units.yaml")
+    configured = config_dir() / "units.yaml"
+    path = Path(path or os.environ.get(ENV_PATH) or (configured if configured.exists() else DEFAULT_PATH))
     return _load_cached(str(path.resolve()))
 
 

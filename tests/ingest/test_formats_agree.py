@@ -4,7 +4,7 @@ import pytest
 from bot.ingest import read_document
 from bot.pipeline import extract_document
 
-from conftest import TASKS, TITLE
+from tests.ingest.conftest import TASKS, TITLE
 
 
 def milestone_view(path):

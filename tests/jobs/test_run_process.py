@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def sqlite_office(sqlite_url, tmp_path, monkeypatch, robot):
 
     monkeypatch.setenv("DUBAN_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path))
+    shutil.copy(ROOT / "config" / "units.yaml", tmp_path / "units.yaml")  # the seed's unit directory
     yield Office(open_store(sqlite_url), robot)
     close_stores()
 

@@ -7,7 +7,7 @@ from email import policy
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import REFUSED_ADDRESS, SMTP_PASSWORD, SMTP_USER, free_port, start_smtp
+from tests.notify.conftest import REFUSED_ADDRESS, SMTP_PASSWORD, SMTP_USER, free_port, start_smtp
 
 from bot.errors import DubanError
 from bot.notify import ReminderItem, channel_for, render_digest

@@ -5,7 +5,7 @@ import json
 import logging
 
 import pytest
-from conftest import SMTP_PASSWORD, SMTP_USER
+from tests.notify.conftest import SMTP_PASSWORD, SMTP_USER
 
 from bot.notify import NoLimit, channel_for
 from bot.notify.base import Message

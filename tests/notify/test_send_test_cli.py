@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
-from conftest import REFUSED_ADDRESS
+from tests.notify.conftest import REFUSED_ADDRESS
 
 from bot.cli import cli
 from bot.cli.cmd_send_test import send_test_messages
