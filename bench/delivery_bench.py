@@ -14,7 +14,6 @@ import argparse
 import logging
 import tempfile
 import time
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 

@@ -1,6 +1,8 @@
 """A ready channel for a stored contact: environment references expanded, robots throttled by the gate."""
 from __future__ import annotations
 
+from functools import cache
+
 from bot.config.contacts import expand_env, redact
 from bot.errors import DubanError
 from bot.notify import Channel, channel_for
@@ -10,15 +12,19 @@ from bot.store.models import Contact
 ROBOTS = ("wecom", "dingtalk", "feishu")
 
 
+@cache
+def _options_of(kind: str) -> frozenset[str]:
+    cls = CHANNELS.get(kind)
+    return frozenset(accepted_options(cls)) if cls else frozenset()
+
+
 def contact_channel(contact: Contact, **send_options) -> Channel:
     """Raises DubanError (ChannelConfigError, or a missing ${VAR}) when the contact cannot be used as is.
 
     `send_options` (limiter, sleep, timeout …) go to the kinds that take them.
     """
     what = f"联系方式（{contact.kind}，编号 {contact.id}）"
-    cls = CHANNELS.get(contact.kind)
-    accepted = accepted_options(cls) if cls else set()
-    options = {k: v for k, v in send_options.items() if k in accepted}
+    options = {k: v for k, v in send_options.items() if k in _options_of(contact.kind)}
     if contact.secret:
         options["secret"] = expand_env(contact.secret, what)
     mentions = [expand_env(m, what) for m in contact.mentions or []]

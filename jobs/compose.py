@@ -17,7 +17,7 @@ from bot.store.models import Reminder
 
 HOW_TO_DONE = "python -m bot done {milestone} --unit {unit}"
 OWN, FALLBACK, COPY = "own", "fallback", "copy"
-ROLE_TEXT = {FALLBACK: "尚未配置联系方式，提醒转给管理员", COPY: "逾期事项抄送管理员"}
+ROLE_TEXT = {FALLBACK: "没有可用的联系方式（未配置或已停用），提醒转给管理员", COPY: "逾期事项抄送管理员"}
 
 
 @dataclass

@@ -17,7 +17,7 @@ digests (an advisory lock); the others skip the run.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select, text
@@ -40,15 +40,16 @@ from bot.store.models import (
     Unit,
 )
 from jobs.compose import COPY, FALLBACK, OWN, Section, compose
-from jobs.outbox import enqueue
+from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, admin_unit, unit_contacts
+from jobs.tally import Tally
 
 PLANNING_LOCK = 0x64756262  # "dubb": one digest/notice builder at a time on PostgreSQL
 GroupKey = tuple[int, int, int]  # (milestone_id, unit_id, occurrence)
 
 
 @dataclass
-class DigestReport:
+class DigestReport(Tally):
     messages: int = 0
     reminders: int = 0
     expired: int = 0
@@ -56,9 +57,6 @@ class DigestReport:
     overdue_notices: int = 0
     reused: int = 0
 
-    def add(self, other: "DigestReport") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def summary(self) -> str:
         return (f"生成消息 {self.messages} 条（含 {self.reminders} 项提醒，其中逾期补发 {self.overdue_notices} 项）；"
@@ -69,7 +67,9 @@ def planning_lock(session: Session) -> bool:
     """True when this transaction may build digests (always on SQLite: one process at a time)."""
     if session.get_bind().dialect.name != "postgresql":
         return True
-    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": PLANNING_LOCK}).scalar())
+    # keyed by schema too: deployments (or test runs) in other schemas of one database do not block each other
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(hashtext(current_schema()), :id)"),
+                                {"id": PLANNING_LOCK}).scalar())
 
 
 class _Events:
@@ -170,20 +170,25 @@ def build_digests(session: Session, settings: Settings, now: datetime, actor: st
     chosen = select_due(session, now, events, report)
     today = now.astimezone(settings.tz).date()
     recipients, admin = _route(session, settings, chosen)
+    outgoing, carried = [], []
+    for contact, sections in recipients.values():
+        own = len(sections) == 1 and sections[0].role == OWN
+        unit_id = sections[0].reminders[0].unit_id if own else admin.id
+        outgoing.append(Outgoing(unit_id, contact, compose(sections, today, settings.admin_name)))
+        carried.append({r.id for s in sections for r in s.reminders})
+    queued = enqueue(session, outgoing, now, today)
+    reused = [mid for mid, _, created in queued if not created]
+    linked = set(session.execute(select(MessageReminder.message_id, MessageReminder.reminder_id)
+                                 .where(MessageReminder.message_id.in_(reused)))) if reused else set()
     outcome: dict[int, set[str]] = defaultdict(set)  # reminder id → statuses of the messages carrying it
     links: list[dict] = []
-    for contact, sections in recipients.values():
-        message = compose(sections, today, settings.admin_name)
-        own_unit = sections[0].reminders[0].unit_id if len(sections) == 1 and sections[0].role == OWN else admin.id
-        row, created = enqueue(session, unit_id=own_unit, contact=contact, message=message, now=now, today=today)
+    for (mid, status, created), reminder_ids in zip(queued, carried):
         report.messages += created
         report.reused += not created
-        linked = set() if created else set(session.scalars(
-            select(MessageReminder.reminder_id).where(MessageReminder.message_id == row.id)))
-        for rem in {r.id: r for s in sections for r in s.reminders}.values():
-            outcome[rem.id].add(row.status)
-            if rem.id not in linked:
-                links.append(dict(message_id=row.id, reminder_id=rem.id))
+        for rid in reminder_ids:
+            outcome[rid].add(status)
+            if (mid, rid) not in linked:
+                links.append(dict(message_id=mid, reminder_id=rid))
     if links:
         session.execute(insert(MessageReminder), links)
     for rem in chosen:

@@ -15,30 +15,32 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import joinedload
 
 from bot.errors import DubanError
-from bot.notify import DeliveryResult, NoLimit
+from bot.notify import DeliveryResult
 from bot.notify import Message as Rendered
 from bot.store import session_scope
 from bot.store.models import CANCELLED, QUEUED, RETRY, SENDING, SENT, Message, MessageReminder, Reminder
 from jobs.channels import contact_channel, describe_contact
 from jobs.clock import Clock
 from jobs.outbox import claim, extend, lease_end, reap, release
-from jobs.outcomes import Attempt, record
+from jobs.outcomes import Attempt, Recorded, record, record_sent
 from jobs.policy import DeliveryPolicy
 from jobs.resilience import until_stored
+from jobs.tally import Tally
 from jobs.throttle import RobotBudgets, SendGate, Stopping, Throttled
 
 log = logging.getLogger("duban.jobs")
+CHANNEL_CACHE = 10_000
 
 
 @dataclass
-class DispatchReport:
+class DispatchReport(Tally):
     sent: int = 0
     retry: int = 0
     failed: int = 0
@@ -47,9 +49,6 @@ class DispatchReport:
     reaped: int = 0
     rerouted: int = 0
 
-    def add(self, other: "DispatchReport") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def rendered(message: Message) -> Rendered:
@@ -66,6 +65,8 @@ class Dispatcher:
         self.policy, self.budgets, self.stop = policy, budgets, stop
         self.max_wait = float("inf") if wait_for_slots else policy.max_throttle_wait_seconds
         self.rng = random.Random()
+        self._channels: dict[tuple, object] = {}  # built once per contact version: parsing is not free
+        self._gate: SendGate | None = None  # the current send's gate, behind the cached channels' limiter
         self._held: list[int] = []  # claimed ids not yet sent
         self._lease_until = None
 
@@ -138,13 +139,30 @@ class Dispatcher:
             log.warning("租约已被其他工作进程收回，跳过消息：%s", lost)
         self._held = [i for i in self._held if i in kept]
 
+    def acquire(self, key: str) -> float:
+        """The cached channels' limiter: the current send's gate, or no limit at all."""
+        return self._gate.acquire(key) if self._gate else 0.0
+
+    def sleep(self, seconds: float) -> None:
+        if self._gate:
+            self._gate.sleep(seconds)
+        elif self.stop.wait(seconds):
+            raise Stopping()
+
+    def _channel(self, contact):
+        key = (contact.id, contact.kind, contact.target, contact.secret, tuple(contact.mentions or ()))
+        if key not in self._channels:
+            if len(self._channels) >= CHANNEL_CACHE:
+                self._channels.clear()
+            self._channels[key] = contact_channel(contact, limiter=self, sleep=self.sleep,
+                                                  timeout=self.policy.send_timeout_seconds)
+        return self._channels[key]
+
     def _one(self, message: Message, report: DispatchReport) -> None:
-        gate = SendGate(self.budgets, self.max_wait, self.stop, self._keep_lease) if self.budgets else None
+        self._gate = SendGate(self.budgets, self.max_wait, self.stop, self._keep_lease) if self.budgets else None
         started = time.perf_counter()
         try:
-            channel = contact_channel(message.contact, limiter=gate or NoLimit(),
-                                      sleep=gate.sleep if gate else self._sleep,
-                                      timeout=self.policy.send_timeout_seconds)
+            channel = self._channel(message.contact)
         except DubanError as exc:
             name = describe_contact(message.contact)
             result = DeliveryResult(ok=False, permanent=True, detail=f"联系方式配置有误：{exc.format_message()}")
@@ -160,11 +178,13 @@ class Dispatcher:
                 log.info("%s 本分钟发送额度已满，消息 #%d 约 %.0f 秒后再发", name, message.id, exc.wait)
                 return
             finally:
-                if gate:
-                    gate.close()
+                if self._gate:
+                    self._gate.close()
+                self._gate = None
         took = round((time.perf_counter() - started) * 1000)
         # message.attempts was read after the claim, which already counted this attempt
-        attempt = Attempt(message.id, message.attempts, result, took, self.worker_id, name, self.clock.now())
+        attempt = Attempt(message.id, message.channel, message.attempts, result, took, self.worker_id, name,
+                          self.clock.now())
         backoff = self.policy.backoff(attempt.attempt, result.retry_after, self.rng)
         stored, outcome = until_stored(lambda: self._record(attempt, backoff), self.stop,
                                        f"消息 #{message.id} 的发送结果")
@@ -183,13 +203,12 @@ class Dispatcher:
             return DeliveryResult(ok=False, detail=f"程序错误（{type(exc).__name__}），稍后重试",
                                   retry_after=self.policy.retry_base_seconds)
 
-    def _record(self, attempt: Attempt, backoff: float):
+    def _record(self, attempt: Attempt, backoff: float) -> Recorded | None:
+        if attempt.result.ok and not attempt.result.refused:  # the common case, on a plain connection
+            with self.engine.begin() as conn:
+                return Recorded(SENT) if record_sent(conn, attempt) else None
         with session_scope(self.engine) as s:
             return record(s, attempt, self.policy, backoff)
-
-    def _sleep(self, seconds: float) -> None:
-        if self.stop.wait(seconds):
-            raise Stopping()
 
     def _log(self, message: Message, attempt: Attempt, outcome, report: DispatchReport) -> None:
         result = attempt.result

@@ -10,7 +10,7 @@ from bot.config.settings import Settings
 from bot.store.models import AdminNotice
 from jobs.compose import system_notice
 from jobs.digest import planning_lock
-from jobs.outbox import enqueue
+from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, admin_unit
 
 
@@ -25,8 +25,7 @@ def queue_admin_notices(session: Session, settings: Settings, now: datetime) -> 
     message = system_notice([n.message for n in notices], settings.admin_name)
     today = now.astimezone(settings.tz).date()
     unit = admin_unit(session, settings)
-    for contact in admin_contacts(session, settings):
-        enqueue(session, unit_id=unit.id, contact=contact, message=message, now=now, today=today)
+    enqueue(session, [Outgoing(unit.id, contact, message) for contact in admin_contacts(session, settings)], now, today)
     for notice in notices:
         notice.sent_at = now
     return len(notices)

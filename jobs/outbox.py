@@ -11,6 +11,7 @@ Leases are judged by `wall` time (real), due-ness by business time: see jobs/clo
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, insert, select, update
@@ -20,24 +21,49 @@ from bot.notify import Message as Rendered
 from bot.store.models import PENDING, RETRY, SENDING, Contact, Delivery, Message
 from jobs.compose import content_hash
 
+CHUNK = 500
 LOST = "lost"  # delivery status of an attempt whose worker vanished before recording it
 
 
-def enqueue(session: Session, *, unit_id: int, contact: Contact, message: Rendered, now: datetime,
-            today: date) -> tuple[Message, bool]:
-    """The outbox row for `message` to `contact` today; an identical one already queued today is reused."""
-    digest = content_hash(message)
-    existing = session.scalars(select(Message).where(
-        Message.contact_id == contact.id, Message.send_date == today, Message.content_hash == digest)).first()
-    if existing is not None:
-        return existing, False
-    row = Message(unit_id=unit_id, contact_id=contact.id, channel=contact.kind, send_at=now, send_date=today,
-                  content_hash=digest, subject=message.subject, body=message.markdown, body_text=message.text,
-                  body_html=message.html, notice=message.notice, mentions=list(message.mentions),
-                  status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
-    session.add(row)
-    session.flush()
-    return row, True
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue: for `contact`, on behalf of unit `unit_id`."""
+
+    unit_id: int
+    contact: Contact
+    message: Rendered
+
+
+def enqueue(session: Session, outgoing: list[Outgoing], now: datetime, today: date) -> list[tuple[int, str, bool]]:
+    """(message id, status, created) per outgoing message, in order.
+
+    A message whose content was already queued today for that contact is not queued
+    again: the existing row is returned (the outbox's unique key says the same).
+    """
+    hashes = [content_hash(o.message) for o in outgoing]
+    existing: dict[tuple[int, str], tuple[int, str]] = {}
+    contacts = sorted({o.contact.id for o in outgoing})
+    for start in range(0, len(contacts), CHUNK):
+        rows = session.execute(select(Message.contact_id, Message.content_hash, Message.id, Message.status).where(
+            Message.send_date == today, Message.contact_id.in_(contacts[start:start + CHUNK])))
+        existing.update({(cid, digest): (mid, status) for cid, digest, mid, status in rows})
+    fresh = [(o, h) for o, h in zip(outgoing, hashes) if (o.contact.id, h) not in existing]
+    fresh = list({(o.contact.id, h): (o, h) for o, h in fresh}.values())
+    if fresh:
+        ids = session.execute(insert(Message).returning(Message.id, sort_by_parameter_order=True), [
+            dict(unit_id=o.unit_id, contact_id=o.contact.id, channel=o.contact.kind, send_at=now, send_date=today,
+                 content_hash=h, subject=o.message.subject, body=o.message.markdown, body_text=o.message.text,
+                 body_html=o.message.html, notice=o.message.notice, mentions=list(o.message.mentions),
+                 status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
+            for o, h in fresh]).scalars().all()
+        new = {(o.contact.id, h): mid for (o, h), mid in zip(fresh, ids)}
+    else:
+        new = {}
+    out = []
+    for o, h in zip(outgoing, hashes):
+        key = (o.contact.id, h)
+        out.append((new[key], PENDING, True) if key in new else (*existing[key], False))
+    return out
 
 
 def claim(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[int]:

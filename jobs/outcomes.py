@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.notify import DeliveryResult
@@ -47,6 +47,7 @@ class Attempt:
     """One send of one message as the dispatcher saw it."""
 
     message_id: int
+    channel: str
     attempt: int
     result: DeliveryResult
     duration_ms: int
@@ -63,27 +64,11 @@ class Recorded:
     rerouted: int = 0  # reminders given back to the planner for another route
 
 
-def _owned(message_id: int, worker: str):
-    # our lease, or reaped meanwhile and not yet claimed again: either way our result is the truth
-    return (Message.id == message_id) & or_(
-        (Message.status == SENDING) & (Message.lease_owner == worker),
-        (Message.status == RETRY) & Message.lease_owner.is_(None))
-
-
 def _reminder_events(session: Session, rows, old: str, new: str, reason: str, at: datetime, actor: str) -> None:
     ids = list(rows)
     if ids:
         session.execute(insert(ReminderEvent), [dict(reminder_id=i, at=at, old_status=old, new_status=new,
                                                      reason=reason, actor=actor) for i in ids])
-
-
-def _mark_reminders_sent(session: Session, message_id: int, at: datetime, actor: str) -> None:
-    carried = select(MessageReminder.reminder_id).where(MessageReminder.message_id == message_id)
-    ids = session.execute(
-        update(Reminder).where(Reminder.id.in_(carried), Reminder.status == QUEUED)
-        .values(status=SENT, reason=f"已由消息 #{message_id} 送达", updated_at=at)
-        .returning(Reminder.id).execution_options(synchronize_session=False)).scalars()
-    _reminder_events(session, ids, QUEUED, SENT, f"已由消息 #{message_id} 送达", at, actor)
 
 
 def _give_back(session: Session, message_ids: list[int], at: datetime, actor: str, why: str) -> int:
@@ -117,36 +102,67 @@ def _is_notice(session: Session, message: Message) -> bool:
                            .where(MessageReminder.message_id == message.id).limit(1)).first() is None
 
 
+# The success path runs once per message and bounds the send rate: its statements are
+# built once (SQLAlchemy then reuses their compiled form) and run on a plain connection.
+_DELIVERED = insert(Delivery)
+# Ours: our lease, or reaped meanwhile and not claimed again (either way our result is the truth).
+_OWNED = (Message.id == bindparam("mid")) & or_(
+    (Message.status == SENDING) & (Message.lease_owner == bindparam("worker")),
+    (Message.status == RETRY) & Message.lease_owner.is_(None))
+_MARK_SENT = update(Message).where(_OWNED).values(status=SENT, lease_owner=None, lease_until=None, last_error=None,
+                                                 sent_at=bindparam("at"))
+_REMINDERS_SENT = (update(Reminder)
+                   .where(Reminder.id.in_(select(MessageReminder.reminder_id)
+                                          .where(MessageReminder.message_id == bindparam("mid"))),
+                          Reminder.status == QUEUED)
+                   .values(status=SENT, reason=bindparam("why"), updated_at=bindparam("at"))
+                   .returning(Reminder.id))
+_EVENTS = insert(ReminderEvent)
+
+
+def record_sent(conn: Connection, attempt: Attempt) -> bool:
+    """The common case, a clean success; False when the message is no longer ours."""
+    conn.execute(_DELIVERED, dict(message_id=attempt.message_id, attempt=attempt.attempt, at=attempt.at,
+                                  channel=attempt.channel, status=SENT, error=None,
+                                  duration_ms=attempt.duration_ms, worker=attempt.worker))
+    if not conn.execute(_MARK_SENT, dict(mid=attempt.message_id, worker=attempt.worker, at=attempt.at)).rowcount:
+        return False
+    why = f"已由消息 #{attempt.message_id} 送达"
+    ids = conn.execute(_REMINDERS_SENT, dict(mid=attempt.message_id, why=why, at=attempt.at)).scalars().all()
+    if ids:
+        conn.execute(_EVENTS, [dict(reminder_id=i, at=attempt.at, old_status=QUEUED, new_status=SENT, reason=why,
+                                    actor=attempt.worker) for i in ids])
+    return True
+
+
 def record(session: Session, attempt: Attempt, policy: DeliveryPolicy, backoff: float) -> Recorded | None:
     """Store one attempt's result; None when the message is no longer ours (another worker took it over)."""
     result = attempt.result
-    status = SENT if result.ok else (FAILED if result.permanent or attempt.attempt >= policy.max_attempts else RETRY)
-    message = session.get(Message, attempt.message_id)
-    session.add(Delivery(message_id=message.id, attempt=attempt.attempt, at=attempt.at, channel=message.channel,
-                         status=status, error=None if result.ok and not result.refused else result.detail,
-                         duration_ms=attempt.duration_ms, worker=attempt.worker))
-    values: dict = dict(status=status, lease_owner=None, lease_until=None,
-                        last_error=None if result.ok else result.detail)
-    next_at = None
-    if status == SENT:
-        values["sent_at"] = attempt.at
-    elif status == RETRY:
-        next_at = attempt.at + timedelta(seconds=backoff)
+    if result.ok:
+        if not record_sent(session.connection(), attempt):
+            return None
+        if result.refused:
+            message = session.get(Message, attempt.message_id)
+            for address, reason in result.refused.items():
+                raise_notice(session, f"refused-{message.contact_id}-{address}",
+                             f"{message.unit.name} 的邮箱 {address} 拒收提醒：{reason}。其他地址已送达；请核对该地址。")
+        return Recorded(SENT)
+    status = FAILED if result.permanent or attempt.attempt >= policy.max_attempts else RETRY
+    session.execute(_DELIVERED, dict(message_id=attempt.message_id, attempt=attempt.attempt, at=attempt.at,
+                                     channel=attempt.channel, status=status, error=result.detail,
+                                     duration_ms=attempt.duration_ms, worker=attempt.worker))
+    values: dict = dict(status=status, lease_owner=None, lease_until=None, last_error=result.detail)
+    next_at = attempt.at + timedelta(seconds=backoff) if status == RETRY else None
+    if next_at:
         values["next_attempt_at"] = next_at
-    owned = session.execute(update(Message).where(_owned(attempt.message_id, attempt.worker)).values(**values)
-                            .execution_options(synchronize_session=False)).rowcount
+    owned = session.execute(update(Message).where(_OWNED).values(**values)
+                            .execution_options(synchronize_session=False),
+                            dict(mid=attempt.message_id, worker=attempt.worker)).rowcount
     if not owned:
         return None
-    session.refresh(message)
-    if status == SENT:
-        _mark_reminders_sent(session, message.id, attempt.at, attempt.worker)
-        for address, reason in result.refused.items():
-            raise_notice(session, f"refused-{message.contact_id}-{address}",
-                         f"{message.unit.name} 的邮箱 {address} 拒收提醒：{reason}。其他地址已送达；请核对该地址。")
-        return Recorded(SENT)
     if status == RETRY:
         return Recorded(RETRY, next_at)
-    return _fail(session, message, attempt)
+    return _fail(session, session.get(Message, attempt.message_id), attempt)
 
 
 def _fail(session: Session, message: Message, attempt: Attempt) -> Recorded:

@@ -7,7 +7,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from bot.config.settings import Settings
 from bot.store import session_scope
@@ -44,6 +44,7 @@ class Worker:
                  *, policy: DeliveryPolicy | None = None, wall: Clock | None = None, throttle: bool = True,
                  wait_for_slots: bool = False, stop: threading.Event | None = None):
         self.engine, self.settings = engine, settings
+        self._sqlite_normal_sync(engine)
         self.clock = clock or RealClock()
         self.wall = wall or RealClock()
         self.worker_id = worker_id or default_worker_id()
@@ -56,6 +57,17 @@ class Worker:
         # The scheduler runs jobs on a thread pool: one digest build and one send loop at a time here.
         self._digesting = threading.Lock()
         self._dispatching = threading.Lock()
+
+    @staticmethod
+    def _sqlite_normal_sync(engine: Engine) -> None:
+        """WAL with synchronous=NORMAL: a commit survives the process being killed (kill -9), only a power
+        cut may lose the last ones, which at-least-once delivery absorbs (a lost 'sent' is sent again).
+        It spares an fsync per message, a tenth of the time a send costs."""
+        if engine.dialect.name != "sqlite" or getattr(engine, "_duban_normal_sync", False):
+            return
+        event.listen(engine, "connect", lambda conn, _record: conn.execute("PRAGMA synchronous=NORMAL"))
+        engine._duban_normal_sync = True
+        engine.dispose()  # pooled connections reconnect with the setting
 
     def prepare(self) -> list[int]:
         """At start: take back leases that cannot belong to a live sender; returns their message ids.

@@ -112,7 +112,7 @@ def test_units_without_a_contact_reach_the_admin_in_one_summary(office, clock):
 
     [summary] = office.received_by("督办管理员")
     text = markdown_of(summary)
-    assert "尚未配置联系方式" in text and all(f"无联系方式{n}" in text for n in range(3))
+    assert "没有可用的联系方式" in text and all(f"无联系方式{n}" in text for n in range(3))
 
 
 def test_with_no_contact_anywhere_messages_are_printed_to_the_console(office, clock, capsys):
