@@ -8,7 +8,8 @@ each result) until it is empty; the loopback server in this process answers at o
 Throttling is off: the figure is the pipeline's, not the robots' 20-a-minute budget.
 Measured: messages per second end to end (from starting the workers to the last result
 recorded, process start-up included) and each worker's peak resident memory (VmHWM).
-Targets: ≥ 1,000 messages/s in all; < 200 MB per worker. Needs the PostgreSQL server of
+Targets: ≥ 1,000 messages/s in all; < 200 MB per worker. CPU seconds per process are
+printed too: on a small machine the workers, PostgreSQL and the robot share the cores. Needs the PostgreSQL server of
 DUBAN_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test); the
 benchmark works in a private schema and drops it afterwards.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -56,7 +58,9 @@ def worker_main(url: str, name: str) -> None:
     engine = open_store(url, migrate=False)
     worker = Worker(engine, Settings(), worker_id=name, throttle=False, policy=DeliveryPolicy(batch_size=BATCH))
     sent = worker.dispatch().sent
-    print(json.dumps({"worker": name, "sent": sent, "peak_mb": peak_mb()}), flush=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"worker": name, "sent": sent, "peak_mb": peak_mb(), "cpu_s": usage.ru_utime + usage.ru_stime}),
+          flush=True)
 
 
 def seed(engine, robot_url: str, messages: int) -> None:
@@ -98,11 +102,12 @@ def run(messages: int, workers: int) -> int:
             seed(engine, robot.url, messages)
             print(f"准备：{messages:,} 条待发消息、{ROBOTS} 个机器人，用时 {time.perf_counter() - started:.1f} 秒", flush=True)
 
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             procs = [subprocess.Popen([sys.executable, "-m", "bench.scale_bench", "--worker", f"w{i + 1}", "--url", url],
                                       cwd=ROOT, stdout=subprocess.PIPE, text=True) for i in range(workers)]
             reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
             elapsed = time.perf_counter() - started
+            robot_cpu = time.process_time() - cpu_started
             with engine.connect() as conn:
                 sent = conn.scalar(select(func.count()).select_from(Message).where(Message.status == SENT))
             arrivals = [r.at for r in robot.received]
@@ -117,7 +122,9 @@ def run(messages: int, workers: int) -> int:
     print(f"发送：{sent:,} 条（机器人收到 {len(arrivals):,} 条），{workers} 个进程，端到端 {elapsed:.1f} 秒"
           f"（含进程启动），{rate:,.0f} 条/秒；首条到末条 {sending:.1f} 秒，{len(arrivals) / sending:,.0f} 条/秒")
     for report in reports:
-        print(f"  {report['worker']}: 发送 {report['sent']:,} 条，内存峰值 {report['peak_mb']:.0f} MB")
+        print(f"  {report['worker']}: 发送 {report['sent']:,} 条，内存峰值 {report['peak_mb']:.0f} MB，"
+              f"CPU {report['cpu_s']:.1f} 秒（每条 {report['cpu_s'] / max(report['sent'], 1) * 1000:.2f} 毫秒）")
+    print(f"  回环机器人（本进程）CPU {robot_cpu:.1f} 秒；本机 {os.cpu_count()} 个 CPU，PostgreSQL 与各进程共用")
     peak = max(r["peak_mb"] for r in reports)
     ok_rate, ok_memory = rate >= TARGET_PER_SECOND, peak < TARGET_PEAK_MB
     print(f"目标：合计 ≥ {TARGET_PER_SECOND:,} 条/秒 —— {'达到' if ok_rate else '未达到'}；"

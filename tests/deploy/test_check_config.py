@@ -173,3 +173,10 @@ def test_it_reports_a_missing_config_folder(config, monkeypatch):
     result = run()
     assert result.exit_code == 1
     assert "nowhere 不存在" in result.output
+
+
+def test_it_passes_without_settings_yaml_using_the_defaults(config):
+    (config / "settings.yaml").unlink()
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "3 个联系方式" in result.output

@@ -5,7 +5,7 @@ import pytest
 
 from bot.notify.loopback import LoopbackRobot
 from bot.store import close_stores, open_store
-from tests.faults.fleet import Workers, worker_env
+from tests.faults.fleet import Workers
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ def test_workers_ride_out_a_database_outage_and_resume_without_losing_anything(e
         during = sent_count(engine) - before
         alive_during = workers.alive()
         proxy.up()
-        back = time.monotonic()
         recovered = wait_for(lambda: sent_count(engine) >= REMINDERS, timeout=180, what="all messages sent")
         time.sleep(1.0)
         alive_after = workers.alive()
@@ -57,6 +56,5 @@ def test_workers_ride_out_a_database_outage_and_resume_without_losing_anything(e
     assert alive_during == list(NAMES) and alive_after == list(NAMES), "a worker died instead of waiting"
     assert codes == dict.fromkeys(NAMES, 0)
     assert all(0 < n <= 20 for n in outage_lines.values()), outage_lines  # logged, but no flood or crash loop
-    assert all("数据库已恢复" in log or "重试" in log for log in logs.values())
+    assert all("数据库已恢复" in log for log in logs.values())
     assert not any("Traceback" in log for log in logs.values())
-    assert time.monotonic() - back >= recovered
