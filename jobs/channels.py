@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.config.contacts import expand_env, redact
+from bot.config.contacts import redact
 from bot.errors import DubanError
-from bot.notify import Channel, channel_for
+from bot.notify import Channel, channel_from_contact
 from bot.notify.registry import CHANNELS, accepted_options
 from bot.store.models import Contact
 
@@ -23,14 +23,12 @@ def contact_channel(contact: Contact, **send_options) -> Channel:
 
     `send_options` (limiter, sleep, timeout …) go to the kinds that take them.
     """
-    what = f"联系方式（{contact.kind}，编号 {contact.id}）"
     options = {k: v for k, v in send_options.items() if k in _options_of(contact.kind)}
     if contact.secret:
-        options["secret"] = expand_env(contact.secret, what)
-    mentions = [expand_env(m, what) for m in contact.mentions or []]
-    if mentions:
-        options["mentions"] = mentions
-    return channel_for(contact.kind, expand_env(contact.target, what), **options)
+        options["secret"] = contact.secret
+    if contact.mentions:
+        options["mentions"] = list(contact.mentions)
+    return channel_from_contact(contact.kind, contact.target, **options)
 
 
 def describe_contact(contact: Contact) -> str:

@@ -178,8 +178,8 @@ class Dispatcher:
                 log.info("%s 本分钟发送额度已满，消息 #%d 约 %.0f 秒后再发", name, message.id, exc.wait)
                 return
             finally:
-                if self._gate:
-                    self._gate.close()
+                if self._gate:  # a database write: an outage right after the send must not lose the result
+                    until_stored(self._gate.close, self.stop, "机器人发送额度")
                 self._gate = None
         took = round((time.perf_counter() - started) * 1000)
         # message.attempts was read after the claim, which already counted this attempt

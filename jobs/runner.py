@@ -37,6 +37,17 @@ JOB_OPTIONS = dict(
 )
 
 
+class _BusySkips(logging.Filter):
+    """Drop APScheduler's warning that a job is still running: with max_instances=1 a dispatch
+    run longer than the interval is expected (a long queue), and would otherwise warn every tick."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_BusySkips())
+
+
 class Guard:
     """Runs a job, turning a database outage into one warning now and one 'back' line later."""
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -50,21 +53,38 @@ _local = threading.local()
 
 
 def _session() -> requests.Session:
-    """One keep-alive session per thread (requests sessions are not thread-safe)."""
+    """One keep-alive session per thread (requests sessions are not thread-safe).
+
+    The environment (proxies, CA bundle) is read once per origin by `_environment`, not by
+    requests on every post: that per-request lookup was a sixth of a send's CPU time.
+    """
     if not hasattr(_local, "session"):
         _local.session = requests.Session()
+        _local.session.trust_env = False
     return _local.session
+
+
+@lru_cache(maxsize=256)
+def _environment(origin: str) -> tuple[dict, bool | str]:
+    """Proxies (honouring NO_PROXY) and the CA bundle the environment sets for `origin`."""
+    proxies = requests.utils.get_environ_proxies(origin)
+    verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    return proxies, verify
 
 
 def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> HttpReply:
     """POST `payload` as UTF-8 JSON. Raises a retryable ChannelError on network failure."""
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    parts = urlsplit(url)
+    proxies, verify = _environment(f"{parts.scheme}://{parts.netloc}/")
     try:
         response = _session().post(
             url,
             data=data,
             headers={"Content-Type": "application/json; charset=utf-8"},
             timeout=timeout,
+            proxies=proxies,
+            verify=verify,
         )
     except requests.Timeout:
         raise ChannelError(f"请求超时（{timeout:g} 秒内无应答）", retry_after=NETWORK_RETRY_AFTER) from None
