@@ -46,6 +46,8 @@ class Milestone:
     `rule` is the RFC 5545 RRULE for recurring milestones (None otherwise);
     `matched_by` names the extraction rule, so "why 30 June?" has an answer.
     `past` marks a deadline already before the issue date (flagged, never rolled forward).
+    `source` names the task text that start/end index: "measures", "deadline_text" (a
+    完成时限 column), or "" for the implicit milestone.
     """
 
     expr: str
@@ -59,6 +61,7 @@ class Milestone:
     past: bool = False
     task: int | None = None
     units: tuple[str, ...] = ()
+    source: str = "measures"
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -31,7 +31,7 @@ from jobs.clock import Clock
 from jobs.outbox import claim, extend, lease_end, reap, release
 from jobs.outcomes import Attempt, Recorded, record, record_sent
 from jobs.policy import DeliveryPolicy
-from jobs.resilience import until_stored
+from jobs.resilience import is_outage, until_stored
 from jobs.tally import Tally
 from jobs.throttle import RobotBudgets, SendGate, Stopping, Throttled
 
@@ -199,6 +199,8 @@ class Dispatcher:
         except (Throttled, Stopping):
             raise
         except Exception as exc:  # a defect must not stop the other messages or crash the loop
+            if is_outage(exc):  # the robot budget's database, before the request: nothing was sent
+                raise
             log.exception("发送消息 #%d 时出现程序错误", message.id)
             return DeliveryResult(ok=False, detail=f"程序错误（{type(exc).__name__}），稍后重试",
                                   retry_after=self.policy.retry_base_seconds)

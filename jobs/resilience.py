@@ -32,14 +32,19 @@ def until_stored(action: Callable[[], T], stop: threading.Event, what: str) -> t
     For work that must not be dropped, e.g. the result of a message already sent: dropping
     it would make the message go out again after its lease expires.
     """
-    pause = 1.0
+    pause, failed = 1.0, False
     while True:
         try:
-            return True, action()
+            done = action()
         except Exception as exc:
             if not is_outage(exc):
                 raise
+            failed = True
             log.warning("数据库暂时不可用（%s），%s将在 %.0f 秒后重试", short(exc), what, pause)
+        else:
+            if failed:
+                log.warning("数据库已恢复，%s已保存", what)
+            return True, done
         if stop.wait(pause):
             return False, None
         pause = min(pause * 2, MAX_PAUSE)

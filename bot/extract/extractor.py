@@ -69,19 +69,21 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
 def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]:
     """Milestones of one task row: its measures, its 完成时限 column, else one implicit year-end."""
     milestones, flags = [], []
-    for text in (task.measures, task.deadline_text):
+    for source in ("measures", "deadline_text"):
+        text = getattr(task, source)
         if not text:
             continue
         found, clause_flags, notes = extract_clause(text, ctx, task.no)
         seen = {(m.due, m.rule) for m in milestones}
-        milestones += [replace(m, action=m.action or task.title) for m in found if (m.due, m.rule) not in seen]
+        milestones += [replace(m, action=m.action or task.title, source=source)
+                       for m in found if (m.due, m.rule) not in seen]
         flags += clause_flags
         task.notes.extend(n for n in notes if n not in task.notes)
     if not milestones:
         due = date(ctx.year, *ctx.implicit_due)
         implicit = Milestone(
             expr="", start=0, end=0, due=due, kind=IMPLICIT, matched_by="implicit-year-end",
-            action=task.title, past=ctx.doc_date is not None and due < ctx.doc_date, task=task.no,
+            action=task.title, past=ctx.doc_date is not None and due < ctx.doc_date, task=task.no, source="",
         )
         milestones.append(implicit)
         if implicit.past:

@@ -164,3 +164,17 @@ def test_it_adds_no_implicit_milestone_when_a_recurring_one_exists():
 ])
 def test_it_takes_the_working_year_from_the_title_before_the_issue_date(title, doc_date, year):
     assert working_year(title, doc_date) == year
+
+
+def test_it_says_which_task_text_each_milestone_span_indexes():
+    from bot.extract import extract_task
+    from bot.model import Context, Task
+
+    task = Task(no=3, title="完善制度", measures="6月底前,印发实施办法。", deadline_text="2024年9月30日")
+    found, _ = extract_task(task, Context(year=2024))
+    by_source = {m.source: m for m in found}
+    assert task.measures[by_source["measures"].start:by_source["measures"].end] == "6月底前"
+    span = by_source["deadline_text"]
+    assert task.deadline_text[span.start:span.end] == "2024年9月30日"
+    undated, _ = extract_task(Task(no=4, title="加强宣传", measures="广泛开展宣传。"), Context(year=2024))
+    assert [m.source for m in undated] == [""]
