@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from bot.config.settings import Settings
-from bot.notify.loopback import LoopbackRobot
+from bot.notify.loopback import LoopbackRobot, most_in_window
 from bot.store import close_stores, open_store, session_scope
 from bot.store.models import Contact, Document, Milestone, MilestoneUnit, Reminder, Task, Unit
 from jobs.policy import DeliveryPolicy
@@ -55,14 +55,6 @@ def seed(engine, robot: LoopbackRobot, reminders: int, units_per_robot: int) -> 
                                           due=date(2024, 12, 31), send_on=now.date(), send_at=now - timedelta(minutes=1),
                                           not_after=now + timedelta(days=1), status="planned") for uid in ids])
 
-
-def most_in_window(times: list[float], window: float) -> int:
-    times, best, start = sorted(times), 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def unthrottled(folder: Path, reminders: int) -> tuple[float, float, int]:

@@ -13,7 +13,7 @@ import time
 from datetime import date
 
 from bot.notify import NoLimit, ReminderItem, SlidingWindowLimiter, channel_for, render_digest
-from bot.notify.loopback import LoopbackRobot
+from bot.notify.loopback import LoopbackRobot, most_in_window
 
 TARGET_RATE = 500
 MESSAGES = 5_000
@@ -67,14 +67,6 @@ class SimulatedClock:
             self.now += seconds
 
 
-def most_in_window(times: list[float], window: float = 60.0) -> int:
-    times, start, best = sorted(times), 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
 
 def throttled_ceiling() -> tuple[dict[str, int], float, int]:
     """Six channel objects over three robots (two units per robot), markdown + @text each."""
@@ -89,7 +81,7 @@ def throttled_ceiling() -> tuple[dict[str, int], float, int]:
         arrivals: dict[str, list[float]] = {}
         for request in robot.received:
             arrivals.setdefault(request.query["key"][:8], []).append(request.at)
-    return {key: most_in_window(times) for key, times in arrivals.items()}, clock.now, len(robot.received)
+    return {key: most_in_window(times, 60.0) for key, times in arrivals.items()}, clock.now, len(robot.received)
 
 
 def main() -> None:

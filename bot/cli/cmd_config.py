@@ -48,7 +48,7 @@ def export(output) -> None:
 
     with store_session() as (session, settings):
         docs = {"contacts.yaml": export_contacts(session), "settings.yaml": export_settings(session, settings)}
-    texts = {name: f"# 由 python -m bot config export 生成\n" + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    texts = {name: "# 由 python -m bot config export 生成\n" + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
              for name, doc in docs.items()}
     if output:
         Path(output).mkdir(parents=True, exist_ok=True)

@@ -133,6 +133,20 @@ class LoopbackRobot:
         return Handler
 
 
+
+def most_in_window(times: list[float], window: float, *, closed: bool = False) -> int:
+    """The most arrivals inside any span of `window` seconds, for checking a robot's rate limit.
+
+    Half-open spans [t, t+window) by default; `closed` counts [t, t+window], the strict reading.
+    """
+    times, best, lo = sorted(times), 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] > window or (not closed and t - times[lo] == window):
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
 def main() -> None:
     """`python -m bot.notify.loopback [PORT]`: a local robot that prints what it receives."""
     import sys

@@ -131,15 +131,6 @@ def shares(engine) -> dict[str, int]:
         return dict(rows.all())
 
 
-def max_in_window(times: list[float], window: float) -> int:
-    """The most requests inside any `window` seconds (closed at both ends, the strict reading)."""
-    times, best, lo = sorted(times), 0, 0
-    for hi, t in enumerate(times):
-        while t - times[lo] > window:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
 
 @dataclass
 class Workers:

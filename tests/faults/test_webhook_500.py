@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from bot.notify.loopback import Reply
-from tests.faults.fleet import Tally, delivered_items, max_in_window, seed_due, sent_count, wait_for, worker_env
+from bot.notify.loopback import Reply, most_in_window
+from tests.faults.fleet import Tally, delivered_items, seed_due, sent_count, wait_for, worker_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 ROBOTS = 2
@@ -55,7 +55,7 @@ def test_a_robot_failing_with_500_for_over_a_minute_gets_everything_after_with_b
     for r in requests:
         by_robot[r.query["key"]].append(r.at)
         by_message[(r.query["key"], r.raw)].append(r.at)
-    busiest = {key: max_in_window(times, WINDOW) for key, times in by_robot.items()}
+    busiest = {key: most_in_window(times, WINDOW, closed=True) for key, times in by_robot.items()}
     gaps = [b - a for times in by_message.values() for a, b in zip(sorted(times), sorted(times)[1:])]
     recovered_at = failing.first + FAIL_SECONDS
     last = max(r.at for r in accepted)

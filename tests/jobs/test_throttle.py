@@ -7,16 +7,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.notify.loopback import most_in_window
 from bot.store import session_scope
 from bot.store.models import PENDING, Contact, Message
 from tests.jobs.conftest import FAST, local
 
 DUE = date(2024, 6, 28)
 
-
-def most_in_any_window(times: list[float], window: float) -> int:
-    times = sorted(times)
-    return max((sum(1 for t in times[i:] if t - start < window) for i, start in enumerate(times)), default=0)
 
 
 def shared_robot_messages(office, clock, count: int) -> None:
@@ -49,7 +46,7 @@ def test_two_workers_never_give_one_robot_more_than_its_budget_per_window(office
 
     arrivals = [r.at for r in office.received_by("共用机器人")]
     assert len(arrivals) == 24
-    assert most_in_any_window(arrivals, 0.5) <= 5
+    assert most_in_window(arrivals, 0.5) <= 5
 
 
 def test_a_message_for_a_busy_robot_goes_back_to_the_queue_without_an_attempt(office, clock):
