@@ -17,6 +17,27 @@ SEED = ROOT / "data" / "fujian-ipa-2024-task-list.md"
 PG_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+FIGURES = pytest.StashKey[list]()
+
+
+def pytest_configure(config) -> None:
+    config.stash[FIGURES] = []
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Measured figures (fault tests, …) shown after every run, not only when a test fails."""
+    if config.stash.get(FIGURES, None):
+        terminalreporter.section("Duban: measured figures")
+        for line in config.stash[FIGURES]:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def figures(request):
+    """Call with a line of measured figures to have it printed in the run's summary."""
+    return request.config.stash[FIGURES].append
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED

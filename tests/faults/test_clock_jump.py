@@ -16,7 +16,7 @@ SETTLE_SECONDS = 3.0  # six dispatch rounds at 0.5 s
 
 
 def test_a_clock_jumping_a_day_back_or_forward_does_not_resend_what_was_sent(engine, pg_url, robot, config_dir,
-                                                                            workers, tmp_path):
+                                                                            workers, tmp_path, figures):
     now = datetime.now(timezone.utc)
     expected = seed_due(engine, robot, TODAY, send_at=now - timedelta(minutes=1))
     tomorrow = seed_due(engine, robot, TOMORROW, send_at=now + timedelta(days=1) - timedelta(minutes=1), first=TODAY)
@@ -55,7 +55,7 @@ def test_a_clock_jumping_a_day_back_or_forward_does_not_resend_what_was_sent(eng
     codes = workers.stop()
 
     tally = Tally.of(expected | tomorrow, delivered_items(robot.received))
-    print(f"\n[时钟跳变] {tally.line()}；各步骤后累计请求数 {seen}")
+    figures(f"[时钟跳变] {tally.line()}；各步骤后累计请求数 {seen}")
     assert tally.received == TODAY + TOMORROW and tally.duplicates == 0 and tally.lost == 0
     assert [n for _, n in seen] == [TODAY] * 3 + [TODAY + TOMORROW] * 4
     assert set(codes.values()) == {0}

@@ -18,7 +18,7 @@ NAMES = ("w1", "w2", "w3")
 
 
 def test_workers_ride_out_a_database_outage_and_resume_without_losing_anything(engine, pg_url, robot, config_dir,
-                                                                              workers):
+                                                                              workers, figures):
     expected = seed_due(engine, robot, REMINDERS)
     robot.responder = lambda r: Reply(delay=0.01)
     url = make_url(pg_url)
@@ -48,7 +48,7 @@ def test_workers_ride_out_a_database_outage_and_resume_without_losing_anything(e
     logs = {name: workers.log(name) for name in NAMES}
     outage_lines = {name: sum("数据库" in line and "不可用" in line for line in log.splitlines())
                     for name, log in logs.items()}
-    print(f"\n[数据库中断] {tally.line()}；中断 {OUTAGE_SECONDS} 秒（中断前已发 {before} 条，中断期间记为已发 {during} 条）；"
+    figures(f"[数据库中断] {tally.line()}；中断 {OUTAGE_SECONDS} 秒（中断前已发 {before} 条，中断期间记为已发 {during} 条）；"
           f"恢复连接后 {recovered:.1f} 秒全部发完（租约 {LEASE_SECONDS} 秒）；各进程“数据库不可用”日志行数 {outage_lines}")
     assert tally.lost == 0 and tally.received == REMINDERS
     assert tally.duplicates <= len(NAMES)  # at most the message each worker had in flight when the connection died

@@ -19,7 +19,7 @@ LEASE_SECONDS = 4
 
 
 def test_killing_a_worker_loses_nothing_its_leases_are_taken_over_after_expiry(engine, pg_url, robot, config_dir,
-                                                                               workers):
+                                                                               workers, figures):
     expected = seed_due(engine, robot, REMINDERS)
     robot.responder = lambda r: Reply(delay=0.02)  # a robot that takes a moment: batches are held while sending
     workers.env = worker_env(pg_url, config_dir, DUBAN_LEASE_SECONDS=str(LEASE_SECONDS))
@@ -46,7 +46,7 @@ def test_killing_a_worker_loses_nothing_its_leases_are_taken_over_after_expiry(e
             select(Delivery.message_id, Delivery.worker, Delivery.at)
             .where(Delivery.status == SENT, Delivery.message_id.in_(orphans)))}
     takeover = max((at for _, at in final.values()), default=killed_at) - killed_at
-    print(f"\n[kill -9] {tally.line()}；w1 被杀时持有租约 {len(orphans)} 条；租约 {LEASE_SECONDS} 秒；"
+    figures(f"[kill -9] {tally.line()}；w1 被杀时持有租约 {len(orphans)} 条；租约 {LEASE_SECONDS} 秒；"
           f"其租约消息在杀死后 {takeover.total_seconds():.1f} 秒内全部由 {sorted({w for w, _ in final.values()})} 发出；"
           f"杀死后 {recovered:.1f} 秒全部 {REMINDERS} 条发完；各进程份额 {shares(engine)}")
     assert tally.lost == 0 and tally.received == REMINDERS

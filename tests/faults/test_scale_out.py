@@ -12,7 +12,7 @@ REMINDERS = 3000
 
 
 def test_three_workers_send_3000_due_reminders_exactly_once_and_share_the_work(engine, pg_url, robot, config_dir,
-                                                                                workers):
+                                                                                workers, figures):
     expected = seed_due(engine, robot, REMINDERS)
     workers.env = worker_env(pg_url, config_dir)
     started = time.monotonic()
@@ -25,7 +25,7 @@ def test_three_workers_send_3000_due_reminders_exactly_once_and_share_the_work(e
 
     tally = Tally.of(expected, delivered_items(robot.received))
     per_worker = shares(engine)
-    print(f"\n[scale-out] {tally.line()}；HTTP 请求 {len(robot.received)}；用时 {took:.1f} 秒"
+    figures(f"[scale-out] {tally.line()}；HTTP 请求 {len(robot.received)}；用时 {took:.1f} 秒"
           f"（{REMINDERS / took:.0f} 条/秒，含启动 {time.monotonic() - started:.1f} 秒）；各进程份额 {per_worker}")
     assert tally.received == REMINDERS and tally.duplicates == 0 and tally.lost == 0
     assert len(robot.received) == REMINDERS

@@ -36,7 +36,7 @@ class FailingRobot:
 
 
 def test_a_robot_failing_with_500_for_over_a_minute_gets_everything_after_with_backoff_inside_its_limit(
-        engine, pg_url, robot, config_dir, workers):
+        engine, pg_url, robot, config_dir, workers, figures):
     expected = seed_due(engine, robot, ROBOTS * PER_ROBOT, robots=ROBOTS)
     failing = FailingRobot()
     robot.responder = failing
@@ -59,7 +59,7 @@ def test_a_robot_failing_with_500_for_over_a_minute_gets_everything_after_with_b
     gaps = [b - a for times in by_message.values() for a, b in zip(sorted(times), sorted(times)[1:])]
     recovered_at = failing.first + FAIL_SECONDS
     last = max(r.at for r in accepted)
-    print(f"\n[Webhook 500] {tally.line()}；500 应答 {len(failing.refused)} 次，持续 {FAIL_SECONDS} 秒；"
+    figures(f"[Webhook 500] {tally.line()}；500 应答 {len(failing.refused)} 次，持续 {FAIL_SECONDS} 秒；"
           f"恢复后 {last - recovered_at:.1f} 秒全部送达；每个机器人任意 60 秒内最多 {busiest} 条；"
           f"同一消息两次尝试最短间隔 {min(gaps):.1f} 秒；每条消息尝试次数 {sorted({len(t) for t in by_message.values()})}")
     assert tally.received == len(expected) and tally.lost == 0 and tally.duplicates == 0
