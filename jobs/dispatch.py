@@ -207,7 +207,10 @@ class Dispatcher:
 
     def _record(self, attempt: Attempt, backoff: float) -> Recorded | None:
         if attempt.result.ok and not attempt.result.refused:  # the common case, on a plain connection
-            with self.engine.begin() as conn:
+            # PostgreSQL records it in one statement, atomic by itself: autocommit spares BEGIN and COMMIT
+            one_statement = self.engine.dialect.name == "postgresql"
+            with (self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") if one_statement
+                  else self.engine.begin()) as conn:
                 return Recorded(SENT) if record_sent(conn, attempt) else None
         with session_scope(self.engine) as s:
             return record(s, attempt, self.policy, backoff)
