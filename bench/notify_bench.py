@@ -8,12 +8,11 @@ time would need 4 minutes per 100 messages); the robot stamps arrivals on that c
 """
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 
 from bot.notify import NoLimit, ReminderItem, SlidingWindowLimiter, channel_for, render_digest
-from bot.notify.loopback import LoopbackRobot, most_in_window
+from bot.notify.loopback import LoopbackRobot, SleepClock, most_in_window
 
 TARGET_RATE = 500
 MESSAGES = 5_000
@@ -53,24 +52,11 @@ def render_rate(seconds: float = 1.0) -> float:
     return done / (time.perf_counter() - start)
 
 
-class SimulatedClock:
-    def __init__(self):
-        self.now = 0.0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds
-
 
 
 def throttled_ceiling() -> tuple[dict[str, int], float, int]:
     """Six channel objects over three robots (two units per robot), markdown + @text each."""
-    clock = SimulatedClock()
+    clock = SleepClock()
     limiter = SlidingWindowLimiter(limit=20, window=60.0, clock=clock)
     message = sample_message()
     with LoopbackRobot(clock=clock) as robot:

@@ -134,6 +134,28 @@ class LoopbackRobot:
 
 
 
+class SleepClock:
+    """Monotonic time that moves only when someone sleeps: throttling checked in no real time.
+
+    Pass it as a limiter's `clock`, a robot channel's `sleep` and the robot's `clock`;
+    `sleeps` records every wait the limiter asked for.
+    """
+
+    def __init__(self, start: float = 0.0):
+        self.now = start
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+
 def most_in_window(times: list[float], window: float, *, closed: bool = False) -> int:
     """The most arrivals inside any span of `window` seconds, for checking a robot's rate limit.
 

@@ -1,35 +1,17 @@
 """Per-robot throttling: never more than 20 messages in any 60 s window, on a fake clock."""
 from __future__ import annotations
 
-import threading
 
 import pytest
 
 from bot.notify import NoLimit, SlidingWindowLimiter, channel_for
 from bot.notify.base import Message
-from bot.notify.loopback import LoopbackRobot, most_in_window
+from bot.notify.loopback import LoopbackRobot, SleepClock, most_in_window
 from bot.notify.throttle import limiter_key
 
 KEY_A = "aaaaaaaa-1111-2222-3333-444444444444"
 KEY_B = "bbbbbbbb-1111-2222-3333-444444444444"
 
-
-class FakeClock:
-    """Time that moves only when someone sleeps."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
 
 
 
@@ -38,7 +20,7 @@ MESSAGE = Message(unit="保护处", subject="督办提醒", markdown="### 督办
 
 
 def test_the_first_20_go_at_once_and_the_21st_waits_for_the_window():
-    clock = FakeClock()
+    clock = SleepClock(start=1000.0)
     limiter = SlidingWindowLimiter(limit=20, window=60, clock=clock)
     waits = [limiter.acquire("robot") for _ in range(21)]
     assert waits[:20] == [0] * 20
@@ -46,20 +28,20 @@ def test_the_first_20_go_at_once_and_the_21st_waits_for_the_window():
 
 
 def test_keys_have_separate_budgets():
-    limiter = SlidingWindowLimiter(limit=2, window=60, clock=FakeClock())
+    limiter = SlidingWindowLimiter(limit=2, window=60, clock=SleepClock(start=1000.0))
     assert [limiter.acquire("a"), limiter.acquire("a"), limiter.acquire("b")] == [0, 0, 0]
     assert limiter.acquire("a") == pytest.approx(60)
 
 
 def test_slots_booked_ahead_keep_spreading_out():
-    limiter = SlidingWindowLimiter(limit=3, window=60, clock=FakeClock())
+    limiter = SlidingWindowLimiter(limit=3, window=60, clock=SleepClock(start=1000.0))
     waits = [limiter.acquire("r") for _ in range(9)]
     assert waits == pytest.approx([0, 0, 0, 60, 60, 60, 120, 120, 120])
 
 
 def test_channels_sharing_a_robot_never_exceed_20_messages_in_any_60_seconds():
     """Three units share robot A (markdown + @text each), one unit has robot B."""
-    clock = FakeClock()
+    clock = SleepClock(start=1000.0)
     limiter = SlidingWindowLimiter(limit=20, window=60, clock=clock)
     with LoopbackRobot(clock=clock) as robot:
         def make(key):
@@ -81,7 +63,7 @@ def test_channels_sharing_a_robot_never_exceed_20_messages_in_any_60_seconds():
 
 
 def test_the_21st_send_to_one_robot_waits_and_the_wait_is_logged(caplog):
-    clock = FakeClock()
+    clock = SleepClock(start=1000.0)
     limiter = SlidingWindowLimiter(limit=20, window=60, clock=clock)
     with LoopbackRobot(clock=clock) as robot, caplog.at_level("INFO", logger="bot.notify"):
         channel = channel_for("wecom", KEY_A, base_url=robot.url, limiter=limiter, sleep=clock.sleep)
@@ -94,7 +76,7 @@ def test_the_21st_send_to_one_robot_waits_and_the_wait_is_logged(caplog):
 
 
 def test_throttling_can_be_switched_off():
-    clock = FakeClock()
+    clock = SleepClock(start=1000.0)
     with LoopbackRobot(clock=clock) as robot:
         channel = channel_for("wecom", KEY_A, base_url=robot.url, limiter=NoLimit(), sleep=clock.sleep)
         for _ in range(30):
