@@ -80,3 +80,19 @@ def db_url(request):
     """Run a test once on SQLite and once on the real PostgreSQL server."""
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def store_config(db_url, tmp_path, monkeypatch):
+    """The CLI and workers pointed at `db_url` and an empty config dir (yielded), with no
+    settings overrides from the environment; engines disposed afterwards."""
+    from bot.store import close_stores
+
+    config = tmp_path / "config"
+    config.mkdir()
+    monkeypatch.setenv("DUBAN_DATABASE_URL", db_url)
+    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
+    for name in ("DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES"):
+        monkeypatch.delenv(name, raising=False)
+    yield config
+    close_stores()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.config.settings import LeadTimes, Settings
 from bot.notify.loopback import LoopbackRobot
 from bot.plan.replan import plan_context, replan
-from bot.store import close_stores, open_store, session_scope
+from bot.store import open_store, session_scope
 from bot.store.models import (
     ADMIN,
     Contact,
@@ -38,13 +38,8 @@ def local(day: str, hour: int = 9, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def store_env(db_url, tmp_path, monkeypatch):
-    config = tmp_path / "config"
-    config.mkdir()
-    monkeypatch.setenv("DUBAN_DATABASE_URL", db_url)
-    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
-    yield db_url
-    close_stores()
+def store_env(store_config, db_url):
+    return db_url
 
 
 @pytest.fixture

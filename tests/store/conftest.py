@@ -9,22 +9,15 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config.settings import Settings
-from bot.store import close_stores, open_store, session_scope
+from bot.store import open_store, session_scope
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def env(db_url, tmp_path, monkeypatch):
-    """DUBAN_DATABASE_URL on SQLite or PostgreSQL, an empty config dir; engines disposed afterwards."""
-    config = tmp_path / "config"
-    config.mkdir()
-    monkeypatch.setenv("DUBAN_DATABASE_URL", db_url)
-    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
-    for name in ("DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES"):
-        monkeypatch.delenv(name, raising=False)
-    yield config
-    close_stores()
+def env(store_config):
+    """DUBAN_DATABASE_URL on SQLite or PostgreSQL, an empty config dir."""
+    return store_config
 
 
 @pytest.fixture
