@@ -59,6 +59,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -69,6 +70,8 @@ OPEN_REMINDER = (PLANNED, QUEUED)
 LEAD, OVERDUE, AFTER_HOLIDAY = "lead", "overdue", "after_holiday"
 # Message statuses (the outbox).
 PENDING, SENDING, RETRY, FAILED = "pending", "sending", "retry", "failed"
+WAITING = (PENDING, RETRY)  # claimable once next_attempt_at has come
+DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")  # the predicate of the partial index ix_messages_due
 # Contact kinds and unit kinds.
 CHANNELS = ("wecom", "email", "dingtalk", "feishu")
 UNIT, ADMIN = "unit", "admin"
@@ -297,6 +300,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("contact_id", "send_date", "content_hash"),
         Index("ix_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        # The claim's queue: only waiting messages, in the order they are claimed (migration 0101).
+        Index("ix_messages_due", "next_attempt_at", "id", postgresql_where=DUE_SQL, sqlite_where=DUE_SQL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
