@@ -18,7 +18,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.notify import Message as Rendered
-from bot.store.models import PENDING, RETRY, SENDING, Contact, Delivery, Message
+from bot.store.models import DUE_SQL, PENDING, RETRY, SENDING, Contact, Delivery, Message
 from jobs.compose import content_hash
 
 CHUNK = 500
@@ -68,8 +68,10 @@ def enqueue(session: Session, outgoing: list[Outgoing], now: datetime, today: da
 
 def claim(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[int]:
     """Ids of up to `limit` due messages now leased to `worker_id`, oldest due first."""
+    # The partial index's own predicate, as literal SQL: a prepared statement's generic plan can
+    # only use ix_messages_due when the statuses are not parameters.
     due = (select(Message.id)
-           .where(Message.status.in_((PENDING, RETRY)), Message.next_attempt_at <= now)
+           .where(DUE_SQL, Message.next_attempt_at <= now)
            .order_by(Message.next_attempt_at, Message.id)
            .limit(limit)
            .with_for_update(skip_locked=True))

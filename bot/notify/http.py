@@ -106,7 +106,7 @@ def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> Http
     parts = urlsplit(url)
     manager = _manager(_proxy(parts.scheme, parts.hostname or ""))
     try:
-        response = manager.request("POST", url, body=data, headers=HEADERS, timeout=timeout, retries=False,
+        response = manager.urlopen("POST", url, body=data, headers=HEADERS, timeout=timeout, retries=False,
                                    redirect=False)
     except HTTPError as exc:  # NewConnectionError (refused, no route) is a TimeoutError subclass too
         if isinstance(exc, TimeoutError) and not isinstance(exc, NewConnectionError):

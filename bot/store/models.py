@@ -70,8 +70,8 @@ OPEN_REMINDER = (PLANNED, QUEUED)
 LEAD, OVERDUE, AFTER_HOLIDAY = "lead", "overdue", "after_holiday"
 # Message statuses (the outbox).
 PENDING, SENDING, RETRY, FAILED = "pending", "sending", "retry", "failed"
-WAITING = (PENDING, RETRY)  # claimable once next_attempt_at has come
-DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")  # the predicate of the partial index ix_messages_due
+# Claimable once next_attempt_at has come: the predicate of the partial index ix_messages_due.
+DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")
 # Contact kinds and unit kinds.
 CHANNELS = ("wecom", "email", "dingtalk", "feishu")
 UNIT, ADMIN = "unit", "admin"
