@@ -110,6 +110,7 @@ class LoopbackRobot:
                 The stdlib's generic header parser (email.parser) was half of this server's CPU,
                 which benchmarks share with the workers they measure.
                 """
+                self.command, self.request_version, self.close_connection = None, "HTTP/1.1", True
                 words = self.raw_requestline.decode("latin-1").split()
                 if len(words) != 3 or not words[2].startswith("HTTP/1."):
                     self.send_error(400, "not an HTTP/1.x request line")
