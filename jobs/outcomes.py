@@ -11,8 +11,8 @@ next digest routes them to the unit's other contacts or to the admin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Connection, Dialect, bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
