@@ -1,8 +1,6 @@
 """A ready channel for a stored contact: environment references expanded, robots throttled by the gate."""
 from __future__ import annotations
 
-from functools import cache
-
 from bot.config.contacts import redact
 from bot.errors import DubanError
 from bot.notify import Channel, channel_from_contact
@@ -12,18 +10,14 @@ from bot.store.models import Contact
 ROBOTS = ("wecom", "dingtalk", "feishu")
 
 
-@cache
-def _options_of(kind: str) -> frozenset[str]:
-    cls = CHANNELS.get(kind)
-    return frozenset(accepted_options(cls)) if cls else frozenset()
-
-
 def contact_channel(contact: Contact, **send_options) -> Channel:
     """Raises DubanError (ChannelConfigError, or a missing ${VAR}) when the contact cannot be used as is.
 
     `send_options` (limiter, sleep, timeout …) go to the kinds that take them.
     """
-    options = {k: v for k, v in send_options.items() if k in _options_of(contact.kind)}
+    cls = CHANNELS.get(contact.kind)
+    accepted = accepted_options(cls) if cls else frozenset()
+    options = {k: v for k, v in send_options.items() if k in accepted}
     if contact.secret:
         options["secret"] = contact.secret
     if contact.mentions:
