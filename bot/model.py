@@ -62,6 +62,7 @@ class Milestone:
     task: int | None = None
     units: tuple[str, ...] = ()
     source: str = "measures"
+    task_key: str = ""  # the owning Task.key: task numbers may repeat, keys never do
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -72,17 +73,25 @@ class Milestone:
 
 @dataclass
 class Task:
-    """A row of the list: its number, title, measures prose and responsible units."""
+    """A row of the list: its number, title, measures prose and responsible units.
+
+    `key` is the task's identity within its document, unique even where numbering restarts
+    per section ("2-1" is task 1 of the second section); milestones point to it, and the
+    store keys tasks by it.
+    """
 
     no: int | None
     title: str
     measures: str
     section: str = ""
+    key: str = ""
     units: list[str] = field(default_factory=list)  # canonical names, lead first, groups expanded
     raw_units: str = ""  # the units cell as written
     deadline_text: str = ""  # a 完成时限/时间节点 column, where the document has one
     review: list[str] = field(default_factory=list)  # repairs and guesses made while reading
     notes: list[str] = field(default_factory=list)  # e.g. relative durations such as "3个工作日内"
+    contact: str = ""  # a 责任人/联系人 column: the task's contact person, never a unit
+    units_source: str = ""  # where the units were read: "column", "line", "bracket", "prose"
 
     @property
     def lead_unit(self) -> str | None:
@@ -90,6 +99,7 @@ class Task:
 
     def to_json(self) -> dict:
         return {
+            "key": self.key,
             "no": self.no,
             "section": self.section,
             "title": self.title,
@@ -100,6 +110,8 @@ class Task:
             "deadline_text": self.deadline_text,
             "review": list(self.review),
             "notes": list(self.notes),
+            "contact": self.contact,
+            "units_source": self.units_source,
         }
 
 
@@ -112,6 +124,7 @@ class Document:
     doc_date: date | None
     tasks: list[Task]
     issuer: str = ""
+    doc_number: str = ""  # 发文字号, e.g. 闽知发〔2024〕9号
     source: str = ""
     sha256: str = ""
     flags: list[Flag] = field(default_factory=list)  # reading problems: missing numbers, repairs …
@@ -122,6 +135,7 @@ class Document:
             "year": self.year,
             "doc_date": self.doc_date.isoformat() if self.doc_date else None,
             "issuer": self.issuer,
+            "doc_number": self.doc_number,
             "source": self.source,
             "sha256": self.sha256,
         }

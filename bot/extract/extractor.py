@@ -75,7 +75,7 @@ def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]
             continue
         found, clause_flags, notes = extract_clause(text, ctx, task.no)
         seen = {(m.due, m.rule) for m in milestones}
-        milestones += [replace(m, action=m.action or task.title, source=source)
+        milestones += [replace(m, action=m.action or task.title, source=source, task_key=task.key)
                        for m in found if (m.due, m.rule) not in seen]
         flags += clause_flags
         task.notes.extend(n for n in notes if n not in task.notes)
@@ -84,6 +84,7 @@ def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]
         implicit = Milestone(
             expr="", start=0, end=0, due=due, kind=IMPLICIT, matched_by="implicit-year-end",
             action=task.title, past=ctx.doc_date is not None and due < ctx.doc_date, task=task.no, source="",
+            task_key=task.key,
         )
         milestones.append(implicit)
         if implicit.past:

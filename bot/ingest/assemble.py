@@ -68,6 +68,31 @@ def review_flags(tasks: list[Task]) -> list[Flag]:
     return flags
 
 
+def assign_keys(tasks: list[Task]) -> None:
+    """Give every task an identity unique in its document (Task.key).
+
+    A task's number when numbers are unique; where numbering restarts per section, the
+    section's ordinal and the number ("2-1"); a task without a number, its reading order
+    ("x3"). Keys a reader already set are kept.
+    """
+    numbers = [t.no for t in tasks if t.no is not None]
+    unique = len(numbers) == len(set(numbers))
+    sections: dict[str, int] = {}
+    for index, task in enumerate(tasks, 1):
+        ordinal = sections.setdefault(task.section, len(sections) + 1)
+        if task.key:
+            continue
+        if task.no is None:
+            task.key = f"x{index}"
+        else:
+            task.key = str(task.no) if unique else f"{ordinal}-{task.no}"
+    seen: set[str] = set()
+    for index, task in enumerate(tasks, 1):  # a number repeated inside one section
+        if task.key in seen:
+            task.key = f"{task.key}~{index}"
+        seen.add(task.key)
+
+
 def assemble(blocks: list[Block]) -> Document:
     lines = [b.text for b in blocks if isinstance(b, Line)]
     reader = TableReader()
@@ -77,6 +102,7 @@ def assemble(blocks: list[Block]) -> Document:
         elif section_heading(block.text):
             reader.section = join_spaces(block.text)
     tasks = reader.tasks or paragraph_tasks(lines)
+    assign_keys(tasks)
     flags = [Flag("table-review", note) for note in reader.notes] if reader.tasks else []
     flags += numbering_flags(tasks) + section_flags(tasks) + review_flags(tasks)
     return Document(
