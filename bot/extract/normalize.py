@@ -11,6 +11,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from bot.numerals import NUMERAL_CHARS, parse_numeral
+
 # One-to-one rewrites keep offsets unchanged, so they run first (str.translate, in C).
 _WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
 _WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
@@ -22,24 +24,13 @@ _WIDTH.update({
 })
 _TRANSLATE = str.maketrans(_WIDTH)
 
-_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-          "六": 6, "七": 7, "八": 8, "九": 9}
 # Spelled numbers become digits only before a time unit, so "第六届", "十四五" and "一批"
 # stay as written while "十一月", "二〇二四年", "三季度", "三个工作日" are rewritten.
-_NUMERAL = r"[〇零一二两三四五六七八九十](?: *[〇零一二两三四五六七八九十])*(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))"
+_NUMERAL = (f"[{NUMERAL_CHARS}](?: *[{NUMERAL_CHARS}])*"
+            "(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))")
 # OCR inserts spaces anywhere; only a space between two Latin letters carries meaning.
 _SPACE = r" +(?![A-Za-z])|(?<![A-Za-z]) +"
 _REWRITE = re.compile(f"(?P<num>{_NUMERAL})|(?P<space>{_SPACE})")
-
-
-def spelled_number(word: str) -> str | None:
-    """"十二" → "12", "二〇二四" → "2024", "三十一" → "31"; None for forms rules never need."""
-    if "十" not in word:
-        return "".join(str(_DIGIT[c]) for c in word)
-    tens, _, units = word.partition("十")
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return None
-    return str((_DIGIT[tens] if tens else 1) * 10 + (_DIGIT[units] if units else 0))
 
 
 @dataclass(frozen=True)
@@ -87,9 +78,13 @@ def normalize(text: str) -> Normalized:
     last = 0
     norm_len = 0
     for m in _REWRITE.finditer(text_1to1):
-        replacement = "" if m.lastgroup == "space" else spelled_number(m.group().replace(" ", ""))
-        if replacement is None:
-            continue
+        if m.lastgroup == "space":
+            replacement = ""
+        else:
+            value = parse_numeral(m.group().replace(" ", ""))
+            if value is None:
+                continue
+            replacement = str(value)
         out.append(text_1to1[last:m.start()])
         norm_len += m.start() - last
         # Removed spaces get an empty piece so later positions shift correctly.
