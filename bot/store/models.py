@@ -126,6 +126,7 @@ class Document(Base):
     year: Mapped[int | None]
     doc_date: Mapped[date | None]
     issuer: Mapped[str] = mapped_column(Text, default="")
+    doc_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
     source: Mapped[str] = mapped_column(Text, default="")
     sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
