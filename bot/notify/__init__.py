@@ -20,9 +20,14 @@ The three calls the rest of Duban makes:
 
     message = render_digest(unit, items: list[ReminderItem], today, how_to_done) -> Message
         how_to_done: e.g. "python -m bot done {milestone} --unit {unit}".
+
+    problems = validate_contact(kind, {"target": …, "secret": …, "mentions": […]}) -> list[str]
+        What the channel would refuse, in Chinese; the registry (bot.notify.registry)
+        also lists the kinds (`contact_kinds()`) and each kind's fields, label and
+        error codes (`CHANNELS[kind].fields / .label / .codes`).
 """
 from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
-from bot.notify.registry import CHANNELS, channel_for, channel_from_contact
+from bot.notify.registry import CHANNELS, channel_for, channel_from_contact, contact_kinds, validate_contact
 from bot.notify.render import ReminderItem, render_digest, render_test_message
 from bot.notify.throttle import SHARED_LIMITER, NoLimit, RateLimiter, SlidingWindowLimiter, limiter_key
 
@@ -40,7 +45,9 @@ __all__ = [
     "SlidingWindowLimiter",
     "channel_for",
     "channel_from_contact",
+    "contact_kinds",
     "limiter_key",
     "render_digest",
     "render_test_message",
+    "validate_contact",
 ]

@@ -1,14 +1,22 @@
-"""The contract every channel keeps: `send(message) -> DeliveryResult`, `describe()`.
+"""The contract every channel keeps: `send(message) -> DeliveryResult`, `describe()`, `validate(options)`.
 
 A channel validates its configuration in the constructor (so an object that exists
 is usable), raises `ChannelError` inside, and `Channel.send` turns that into a
 `DeliveryResult` at one point. Results and `describe()` never carry a secret:
 every text a channel produces passes through `scrub()` with its own secrets.
+
+A channel class also declares what an admin configures for it (`fields`, each with its
+own parser, which the constructor uses too) and what its far end's error codes mean
+(`codes`), so the CLI flags, the YAML keys, check-config and the console's forms are
+derived from the class (bot.notify.registry) instead of being listed elsewhere.
 """
 from __future__ import annotations
 
+import os
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 from bot.errors import DubanError
 
@@ -91,15 +99,128 @@ class ChannelConfigError(DubanError):
         self.field_name = field_name
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How to treat one error code of a channel's far end: the admin-facing reason, and whether to retry."""
+
+    reason: str
+    permanent: bool
+    retry_after: float | None = None
+
+
+TARGET = "target"
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One setting of a contact on a channel, as the admin writes it.
+
+    `name` is the option's key ("target" is written under the channel's own kind in
+    contacts.yaml, `wecom: URL`, and is the CLI flag `--wecom`); `label` and `help` are
+    the Chinese texts of forms and `--help`; `secret` values are masked wherever shown
+    and best written as ${ENV} references; `many` takes a list. `parse(kind, value)`
+    returns the value the channel uses or raises ChannelConfigError: the constructor
+    and `validate` call the same parser, so what validates is what sends.
+    """
+
+    name: str
+    label: str
+    help: str
+    parse: Callable[[str, Any], Any]
+    secret: bool = False
+    required: bool = False
+    many: bool = False
+
+
+def unset_env(value) -> list[str]:
+    """The ${NAME} references in a value (string or list) whose variable is unset or empty."""
+    texts = value if isinstance(value, (list, tuple)) else [value]
+    refs = [name for text in texts if isinstance(text, str) for name in ENV_REF.findall(text)]
+    return [name for name in dict.fromkeys(refs) if not os.environ.get(name)]
+
+
+def expand_env_value(value):
+    """A value with its ${NAME} references replaced from the environment (call after `unset_env` is empty)."""
+    if isinstance(value, str):
+        return ENV_REF.sub(lambda m: os.environ[m.group(1)], value)
+    if isinstance(value, (list, tuple)):
+        return [expand_env_value(v) for v in value]
+    return value
+
+
 def mask(secret: str, keep: int = 4) -> str:
     """The one display form of a secret: its first few characters, then ****."""
     return (secret[:keep] if len(secret) > keep * 2 else "") + "****"
 
 
 class Channel(ABC):
-    """A way to reach a unit. Subclasses implement `_deliver` and `describe`."""
+    """A way to reach a unit. Subclasses implement `_deliver` and `describe`.
+
+    A concrete channel sets `kind` (its key in contacts.yaml, the database and the CLI),
+    `label` (its Chinese name), `fields` (what the admin configures; the constructor takes
+    them as `target` and keyword options) and `codes` (its far end's error codes).
+    `configurable` False keeps a channel out of contacts (the console preview).
+    """
 
     kind: str = ""
+    label: str = ""
+    fields: tuple[ConfigField, ...] = ()
+    codes: Mapping[int, Outcome] = {}
+    configurable: bool = True
+
+    @classmethod
+    def field(cls, name: str) -> ConfigField:
+        return next(f for f in cls.fields if f.name == name)
+
+    @classmethod
+    def parse_field(cls, name: str, value):
+        """The value of field `name` as the channel uses it (raises ChannelConfigError)."""
+        return cls.field(name).parse(cls.kind, value)
+
+    @classmethod
+    def validate(cls, options: Mapping[str, Any], *, environment: bool = True) -> list[str]:
+        """Every problem (Chinese, naming the field, never a secret) with a contact's `options`.
+
+        `options` maps field names to values as written, ${ENV} references allowed. A field
+        whose variable is unset cannot be checked here and is skipped (check-config reports
+        unset variables on its own). With `environment` False, only the contact's own
+        fields are checked, not what the channel also needs from the environment (the SMTP
+        server): for `contacts set` in a shell that lacks the service's environment.
+        """
+        problems: list[str] = []
+        known = {f.name for f in cls.fields}
+        for name in options:
+            if name not in known:
+                problems.append(ChannelConfigError(cls.kind, name, f"不认识的配置项；{cls.label}可用的有："
+                                                   f"{'、'.join(f.name for f in cls.fields)}").message)
+        values, complete = {}, True
+        for f in cls.fields:
+            value = options.get(f.name)
+            if value in (None, "", [], ()):
+                if f.required:
+                    problems.append(ChannelConfigError(cls.kind, f.name, f"必须填写{f.label}").message)
+                continue
+            if unset_env(value):
+                complete = False
+                continue
+            try:
+                f.parse(cls.kind, expand_env_value(value))
+            except ChannelConfigError as exc:
+                problems.append(exc.message)
+                continue
+            values[f.name] = expand_env_value(value)
+        if problems or not complete or not environment:
+            return problems
+        try:
+            channel = cls(values.pop(TARGET, None), **values)
+        except ChannelConfigError as exc:
+            return [exc.message]
+        return channel.warnings()
+
+    def warnings(self) -> list[str]:
+        """Problems of a channel that can send but should not be configured so (cleartext credentials)."""
+        return []
 
     def send(self, message: Message) -> DeliveryResult:
         try:

@@ -17,6 +17,8 @@ _print_lock = threading.Lock()
 
 class ConsoleChannel(Channel):
     kind = "console"
+    label = "控制台预览"
+    configurable = False  # where reminders go without a contact, never a contact itself
 
     def __init__(self, target: str = "stdout", *, stream: TextIO | None = None):
         if target not in ("", "-", "stdout"):

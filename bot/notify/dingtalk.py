@@ -16,9 +16,9 @@ import hmac
 import time
 from urllib.parse import quote_plus
 
-from bot.notify.base import ChannelConfigError, Message, mask
+from bot.notify.base import TARGET, ChannelConfigError, ConfigField, Message, Outcome, mask
 from bot.notify.render import without_colour
-from bot.notify.robot import MENTION_ALL, Outcome, RobotChannel, base_url_option, parse_webhook, valid_mobiles
+from bot.notify.robot import MENTION_ALL, MENTIONS, RobotChannel, base_url_option, webhook_field
 from bot.notify.split import split_message, utf8_len
 
 PUBLIC_BASE = "https://oapi.dingtalk.com"
@@ -35,6 +35,13 @@ CODES: dict[int, Outcome] = {
 }
 
 
+def signing_secret(kind: str, value) -> str:
+    secret = str(value or "").strip()
+    if secret and not secret.startswith("SEC"):
+        raise ChannelConfigError(kind, "secret", "加签密钥应以 SEC 开头，请在机器人安全设置中重新复制")
+    return secret
+
+
 def sign(secret: str, timestamp_ms: int) -> str:
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
     return quote_plus(base64.b64encode(digest).decode("ascii"))
@@ -42,16 +49,21 @@ def sign(secret: str, timestamp_ms: int) -> str:
 
 class DingTalkChannel(RobotChannel):
     kind = "dingtalk"
+    label = "钉钉自定义机器人"
+    fields = (
+        webhook_field(f"{PUBLIC_BASE}{SEND_PATH}?access_token=…", query="access_token"),
+        ConfigField("secret", "加签密钥", "机器人安全设置“加签”中以 SEC 开头的密钥，建议写成 ${环境变量}", signing_secret,
+                    secret=True),
+        MENTIONS,
+    )
     codes = CODES
 
     def __init__(self, target: str, *, secret: str | None = None, base_url: str | None = None,
                  mentions=None, **robot_options):
-        pasted_base, self.token = parse_webhook(self.kind, target, query="access_token")
+        pasted_base, self.token = self.parse_field(TARGET, target)
         self.base_url = base_url_option(self.kind, base_url, pasted_base, PUBLIC_BASE)
-        self.secret = (secret or "").strip()
-        if self.secret and not self.secret.startswith("SEC"):
-            raise ChannelConfigError(self.kind, "secret", "加签密钥应以 SEC 开头，请在机器人安全设置中重新复制")
-        self.mentions = valid_mobiles(self.kind, mentions)
+        self.secret = self.parse_field("secret", secret)
+        self.mentions = self.parse_field("mentions", mentions)
         super().__init__(self.token, **robot_options)
 
     def endpoint(self) -> str:

@@ -2,9 +2,10 @@
 
 Setup (the admin): the contact's target is one or more addresses ("a@x.cn, b@x.cn");
 options `host`, `port`, `mode` (ssl | starttls | plain), `username`, `sender`,
-`ca_file` (a private CA's bundle), `timeout`. Unset options fall back to the environment:
-DUBAN_SMTP_HOST, _PORT, _MODE, _USER, _SENDER, _CA_FILE (contacts.yaml then only needs
-the addresses). The password is never in the configuration: it is read from the
+`ca_file` (a private CA's bundle), `allow_plain_auth`, `timeout`. Unset options fall back
+to the environment: DUBAN_SMTP_HOST, _PORT, _MODE, _USER, _SENDER, _CA_FILE,
+_ALLOW_PLAIN_AUTH (contacts.yaml then only needs the addresses). Logging in over `plain`
+would send the password in the clear: it is refused unless explicitly allowed. The password is never in the configuration: it is read from the
 environment variable named by `password_env` (default DUBAN_SMTP_PASSWORD). For 163/QQ mail it is the 授权码, not the login password.
 
 A refused recipient is a permanent failure for that address only: the others are
@@ -21,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
-from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
+from bot.notify.base import TARGET, Channel, ChannelConfigError, ChannelError, ConfigField, DeliveryResult, Message
 from bot.notify.http import DEFAULT_TIMEOUT
 
 MODES = {"ssl": 465, "starttls": 587, "plain": 25}
@@ -33,14 +34,15 @@ NETWORK_RETRY_AFTER = 60.0
 _ADDRESS = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 
 
-def _addresses(target) -> tuple[str, ...]:
+def addresses(kind: str, target) -> tuple[str, ...]:
+    """The recipients of `target`: one address, several separated by commas (either width) or spaces, or a list."""
     items = target if isinstance(target, (list, tuple)) else re.split(r"[,;，；\s]+", str(target or ""))
     found = tuple(dict.fromkeys(a.strip() for a in items if a and a.strip()))
     if not found:
-        raise ChannelConfigError("email", "target", "没有收件地址：请填写一个或多个邮箱，用逗号分隔")
+        raise ChannelConfigError(kind, "target", "没有收件地址：请填写一个或多个邮箱，用逗号分隔")
     for address in found:
         if not _ADDRESS.fullmatch(address):
-            raise ChannelConfigError("email", "target", f"“{address}”不是有效的邮箱地址")
+            raise ChannelConfigError(kind, "target", f"“{address}”不是有效的邮箱地址")
     return found
 
 
@@ -51,8 +53,15 @@ def _setting(value, name: str) -> str:
     return os.environ.get(ENV_PREFIX + name.upper(), "").strip()
 
 
+def _flag(value, name: str) -> bool:
+    return _setting(value, name).lower() in ("1", "true", "yes", "on")
+
+
 class EmailChannel(Channel):
     kind = "email"
+    label = "邮件"
+    fields = (ConfigField(TARGET, "收件地址", "一个或多个邮箱，用逗号分隔；SMTP 服务器在环境变量 DUBAN_SMTP_* 中设置",
+                          addresses, required=True),)
 
     def __init__(
         self,
@@ -65,9 +74,10 @@ class EmailChannel(Channel):
         password_env: str = DEFAULT_PASSWORD_ENV,
         sender: str | None = None,
         ca_file: str | None = None,
+        allow_plain_auth: bool | str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ):
-        self.recipients = _addresses(target)
+        self.recipients = self.parse_field(TARGET, target)
         self.mode = _setting(mode, "mode") or "starttls"
         if self.mode not in MODES:
             raise ChannelConfigError(self.kind, "mode", f"“{self.mode}”无效，可选 ssl（465）、starttls（587）、plain（内网中继）")
@@ -83,6 +93,12 @@ class EmailChannel(Channel):
         if self.username and not self._password:
             raise ChannelConfigError(
                 self.kind, "password_env", f"已设置登录用户名，但环境变量 {password_env} 为空：请在 .env 中填写密码或授权码"
+            )
+        if self.username and self.mode == "plain" and not _flag(allow_plain_auth, "allow_plain_auth"):
+            raise ChannelConfigError(
+                self.kind, "mode",
+                "plain 方式不加密，登录会把用户名和密码明文发出：请改用 ssl 或 starttls；内网中继不需要登录时去掉用户名"
+                f"（确实只能明文登录的封闭内网，可设置 {ENV_PREFIX}ALLOW_PLAIN_AUTH=true 明确允许）",
             )
         if not self._password.isascii():
             raise ChannelConfigError(self.kind, "password_env", f"环境变量 {password_env} 中的密码含有非 ASCII 字符，SMTP 无法使用")

@@ -17,15 +17,17 @@ import hashlib
 import hmac
 import time
 
-from bot.notify.base import ChannelConfigError, Message, mask
+from bot.notify.base import TARGET, ChannelConfigError, ConfigField, Message, Outcome, mask
 from bot.notify.render import without_colour
-from bot.notify.robot import Outcome, RobotChannel, base_url_option, parse_webhook
+from bot.notify.robot import RobotChannel, base_url_option, webhook_field
 from bot.notify.split import split_message
 
 PUBLIC_BASE = "https://open.feishu.cn"
 HOOK_MARKER = "/open-apis/bot/v2/hook/"
 # A request body may be 20 KB; keep each card's markdown well inside it.
 MARKDOWN_LIMIT = 12_000
+
+NO_MENTIONS = "飞书自定义机器人不能按手机号 @ 人，请删除该字段"
 
 CODES: dict[int, Outcome] = {
     9499: Outcome("请求格式错误或超过 20 KB（程序缺陷，请报告）", permanent=True),
@@ -44,17 +46,23 @@ def sign(secret: str, timestamp_s: int) -> str:
 
 class FeishuChannel(RobotChannel):
     kind = "feishu"
+    label = "飞书自定义机器人"
     code_fields = ("code", "StatusCode")
     message_fields = ("msg", "StatusMessage")
+    fields = (
+        webhook_field(f"{PUBLIC_BASE}{HOOK_MARKER}…", path_marker=HOOK_MARKER),
+        ConfigField("secret", "签名密钥", "机器人安全设置“签名校验”中的密钥，建议写成 ${环境变量}",
+                    lambda kind, value: str(value or "").strip(), secret=True),
+    )
     codes = CODES
 
     def __init__(self, target: str, *, secret: str | None = None, base_url: str | None = None, mentions=None,
                  **robot_options):
         if mentions:
-            raise ChannelConfigError(self.kind, "mentions", "飞书自定义机器人不能按手机号 @ 人，请删除该字段")
-        pasted_base, self.token = parse_webhook(self.kind, target, path_marker=HOOK_MARKER)
+            raise ChannelConfigError(self.kind, "mentions", NO_MENTIONS)
+        pasted_base, self.token = self.parse_field(TARGET, target)
         self.base_url = base_url_option(self.kind, base_url, pasted_base, PUBLIC_BASE)
-        self.secret = (secret or "").strip()
+        self.secret = self.parse_field("secret", secret)
         super().__init__(self.token, **robot_options)
 
     def endpoint(self) -> str:

@@ -1,23 +1,105 @@
-"""Every channel kind in one greppable place, and the one factory that builds them."""
+"""The channel registry: every channel class of bot.notify, found, and what is derived from it.
+
+A channel is one module in this package with one `Channel` subclass that sets `kind`
+(see bot.notify.base): the registry imports the package's modules and registers each
+such class, so adding a channel is adding its file. Everything else asks the registry:
+
+    CHANNELS: dict[kind, channel class]             every kind, the console preview included
+    contact_kinds() -> tuple[kind, ...]             the kinds a contact may use (CLI flags, YAML keys)
+    channel_class(kind) -> class                    ChannelConfigError (Chinese) for an unknown kind
+    validate_contact(kind, options) -> [problems]   Chinese problems with a contact as written
+    contact_fields() -> {name: ConfigField}         the option keys any contact may carry (YAML)
+    channel_for(kind, target, **options)            a ready channel (options checked against the class)
+    channel_from_contact(kind, target, **options)   the same, ${ENV} references expanded
+
+A class's `fields` (name, label, help, secret, parse), `label` and `codes` (its error-code
+table) are the one declaration; `register(cls)` adds a channel defined elsewhere (tests).
+"""
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from functools import cache
+from pathlib import Path
+from typing import Any, Mapping
 
-from bot.notify.base import Channel, ChannelConfigError
-from bot.notify.console import ConsoleChannel
-from bot.notify.dingtalk import DingTalkChannel
-from bot.notify.email import EmailChannel
-from bot.notify.feishu import FeishuChannel
-from bot.notify.wecom import WeComChannel
+from bot.errors import DubanError
+from bot.notify.base import TARGET, Channel, ChannelConfigError, ConfigField, expand_env_value, unset_env
 
-CHANNELS: dict[str, type[Channel]] = {
-    "wecom": WeComChannel,
-    "email": EmailChannel,
-    "dingtalk": DingTalkChannel,
-    "feishu": FeishuChannel,
-    "console": ConsoleChannel,
-}
+CHANNELS: dict[str, type[Channel]] = {}
+# Listed first, in this order, where kinds are shown; later channels follow by name.
+PREFERRED = ("wecom", "email", "dingtalk", "feishu", "console")
+
+
+def register(cls: type[Channel]) -> type[Channel]:
+    """Add a channel class (idempotent); two classes may not claim one kind."""
+    if not cls.kind or inspect.isabstract(cls):
+        raise ValueError(f"{cls.__name__} is not a concrete channel with a kind")
+    known = CHANNELS.get(cls.kind)
+    if known is not None and known is not cls:
+        raise ValueError(f"channel kind {cls.kind!r} claimed by {known.__name__} and {cls.__name__}")
+    ordered = sorted({**CHANNELS, cls.kind: cls}.items(), key=lambda item: _order(item[0]))
+    CHANNELS.clear()
+    CHANNELS.update(ordered)
+    _derived_cache_clear()
+    return cls
+
+
+def unregister(kind: str) -> None:
+    """Remove a kind added by `register` (tests that define a channel of their own)."""
+    CHANNELS.pop(kind, None)
+    _derived_cache_clear()
+
+
+def _order(kind: str) -> tuple:
+    return (PREFERRED.index(kind), "") if kind in PREFERRED else (len(PREFERRED), kind)
+
+
+def _discover() -> None:
+    for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module_info.name.startswith("_") or module_info.name == "registry":
+            continue
+        module = importlib.import_module(f"{__package__}.{module_info.name}")
+        for value in vars(module).values():
+            if (inspect.isclass(value) and issubclass(value, Channel) and value.__module__ == module.__name__
+                    and value.kind and not inspect.isabstract(value)):
+                register(value)
+
+
+def contact_kinds() -> tuple[str, ...]:
+    """The kinds a unit's contact may be (the console preview is not one)."""
+    return tuple(kind for kind, cls in CHANNELS.items() if cls.configurable)
+
+
+def contact_fields() -> dict[str, ConfigField]:
+    """Every option key (besides the kind itself, which holds the target) some contact kind declares."""
+    out: dict[str, ConfigField] = {}
+    for kind in contact_kinds():
+        for f in CHANNELS[kind].fields:
+            if f.name != TARGET:
+                out.setdefault(f.name, f)
+    return out
+
+
+def channel_class(kind: str) -> type[Channel]:
+    cls = CHANNELS.get(kind)
+    if cls is None:
+        raise ChannelConfigError(str(kind), "kind", f"未知的渠道类型，可选：{'、'.join(contact_kinds())}")
+    return cls
+
+
+def validate_contact(kind: str, options: Mapping[str, Any], *, environment: bool = True) -> list[str]:
+    """Every problem with a contact of `kind` whose fields are `options` ({"target": …, "secret": …}).
+
+    The same parsers the channel sends with; see `Channel.validate` for ${ENV} references and
+    `environment`. An empty list: the channel will accept it.
+    """
+    try:
+        cls = channel_class(kind)
+    except ChannelConfigError as exc:
+        return [exc.message]
+    return cls.validate(options, environment=environment)
 
 
 @cache
@@ -38,11 +120,13 @@ def accepted_options(cls: type[Channel]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _derived_cache_clear() -> None:
+    accepted_options.cache_clear()
+
+
 def channel_for(kind: str, target, **options) -> Channel:
     """A ready channel; raises ChannelConfigError (Chinese, names the field) on bad config."""
-    cls = CHANNELS.get(kind)
-    if cls is None:
-        raise ChannelConfigError(str(kind), "kind", f"未知的渠道类型，可选：{'、'.join(CHANNELS)}")
+    cls = channel_class(kind)
     unknown = sorted(set(options) - accepted_options(cls))
     if unknown:
         allowed = "、".join(sorted(accepted_options(cls))) or "无"
@@ -50,19 +134,17 @@ def channel_for(kind: str, target, **options) -> Channel:
     return cls(target, **options)
 
 
-def _expanded(value):
-    from bot.config.contacts import expand_env
-
-    if isinstance(value, str):
-        return expand_env(value)
-    if isinstance(value, (list, tuple)):
-        return [_expanded(v) for v in value]
-    return value
-
-
 def channel_from_contact(kind: str, target: str, **options) -> Channel:
     """`channel_for` on a contact as stored: ${ENV} references in the target and options expanded.
 
     A missing variable is a DubanError naming the variable (never a value).
     """
-    return channel_for(kind, _expanded(target), **{name: _expanded(value) for name, value in options.items()})
+    missing = unset_env(target) + [name for value in options.values() for name in unset_env(value)]
+    if missing:
+        raise DubanError(f"联系方式引用的环境变量 {'、'.join(dict.fromkeys(missing))} 未设置。"
+                         "请在 .env 或服务环境中设置它。")
+    return channel_for(kind, expand_env_value(target),
+                       **{name: expand_env_value(value) for name, value in options.items()})
+
+
+_discover()

@@ -5,16 +5,26 @@ body's error code, so a robot declares a table of codes and this module reads it
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+import socket
 import time
 from abc import abstractmethod
-from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from bot.notify import http
-from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
+from bot.notify.base import (
+    TARGET,
+    Channel,
+    ChannelConfigError,
+    ChannelError,
+    ConfigField,
+    DeliveryResult,
+    Message,
+    Outcome,
+)
 from bot.notify.split import truncate_utf8
 from bot.notify.throttle import SHARED_LIMITER, RateLimiter, limiter_key
 
@@ -22,15 +32,6 @@ log = logging.getLogger("bot.notify")
 
 SERVER_RETRY_AFTER = 60.0
 UNKNOWN_CODE_RETRY_AFTER = 300.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How to treat one error code: the admin-facing reason, and whether to retry."""
-
-    reason: str
-    permanent: bool
-    retry_after: float | None = None
 
 
 class RobotChannel(Channel):
@@ -89,6 +90,12 @@ class RobotChannel(Channel):
             log.debug("%s 第 %d/%d 条 OK，用时 %.2f 秒", self.describe(), sent + 1, len(payloads),
                       time.monotonic() - started)
         return DeliveryResult(ok=True, detail=f"已发送 {len(payloads)} 条消息", parts_sent=len(payloads))
+
+    def warnings(self) -> list[str]:
+        if cleartext_to_public(self.base_url):
+            return [ChannelConfigError(self.kind, TARGET, "以 http:// 发往公网地址会明文传送机器人密钥：请改用 https://"
+                                       "（私有化部署请填写内网 IP 或内网域名）").message]
+        return []
 
     def check(self, reply: http.HttpReply) -> None:
         """Raise ChannelError unless the robot accepted the message."""
@@ -175,3 +182,36 @@ def base_url_option(kind: str, option: str | None, pasted_base: str | None, defa
     if not chosen.startswith(("http://", "https://")):
         raise ChannelConfigError(kind, "base_url", "必须以 http:// 或 https:// 开头")
     return chosen
+
+
+# Names an office's own DNS keeps inside (RFC 6762, 8375 and common intranet practice).
+INTRANET_SUFFIXES = (".local", ".lan", ".internal", ".intranet", ".intra", ".corp", ".home.arpa")
+
+
+def cleartext_to_public(base_url: str) -> bool:
+    """True when `base_url` is http:// to a host that is not known to be private (loopback, LAN, intranet name)."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        pass
+    if host == "localhost" or "." not in host or host.endswith(INTRANET_SUFFIXES):
+        return False
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except OSError:
+        return True  # cannot show it is private: the key would travel in the clear to who knows where
+    return any(ipaddress.ip_address(address.split("%")[0]).is_global for address in found)
+
+
+def webhook_field(example: str, **where) -> ConfigField:
+    """A robot's target: the Webhook address as pasted (or its bare token), a credential."""
+    return ConfigField(TARGET, "Webhook 地址", f"机器人设置页中复制的完整 Webhook 地址（{example}），或 ${{环境变量}}",
+                       lambda kind, value: parse_webhook(kind, value, **where), secret=True, required=True)
+
+
+MENTIONS = ConfigField("mentions", "@手机号", "机器人消息要 @ 的同志手机号（11 位），或 @all；可写多个", valid_mobiles,
+                       many=True)

@@ -15,8 +15,8 @@ message counts against the robot's 20 a minute.
 """
 from __future__ import annotations
 
-from bot.notify.base import Message, mask
-from bot.notify.robot import Outcome, RobotChannel, base_url_option, parse_webhook, valid_mobiles
+from bot.notify.base import TARGET, Message, Outcome, mask
+from bot.notify.robot import MENTIONS, RobotChannel, base_url_option, webhook_field
 from bot.notify.split import split_message, truncate_utf8
 
 PUBLIC_BASE = "https://qyapi.weixin.qq.com"
@@ -43,12 +43,14 @@ CODES: dict[int, Outcome] = {
 
 class WeComChannel(RobotChannel):
     kind = "wecom"
+    label = "企业微信群机器人"
+    fields = (webhook_field(f"{PUBLIC_BASE}{SEND_PATH}?key=…", query="key"), MENTIONS)
     codes = CODES
 
     def __init__(self, target: str, *, base_url: str | None = None, mentions=None, **robot_options):
-        pasted_base, self.key = parse_webhook(self.kind, target, query="key")
+        pasted_base, self.key = self.parse_field(TARGET, target)
         self.base_url = base_url_option(self.kind, base_url, pasted_base, PUBLIC_BASE)
-        self.mentions = valid_mobiles(self.kind, mentions)
+        self.mentions = self.parse_field("mentions", mentions)
         super().__init__(self.key, **robot_options)
 
     def endpoint(self) -> str:

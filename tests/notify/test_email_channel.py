@@ -39,7 +39,7 @@ def parsed(envelope):
 
 def test_it_sends_a_mime_message_with_a_chinese_subject_and_both_parts(smtp_plain):
     port, mailbox = smtp_plain
-    result = mail_channel(port, username=SMTP_USER).send(MESSAGE)
+    result = mail_channel(port, username=SMTP_USER, allow_plain_auth=True).send(MESSAGE)
     assert result.ok and result.refused == {}, result.detail
     [envelope] = mailbox.envelopes
     raw_headers = envelope.original_content.split(b"\r\n\r\n", 1)[0]
@@ -82,8 +82,24 @@ def test_when_every_recipient_is_refused_it_is_a_permanent_failure(smtp_plain):
 def test_a_wrong_password_is_a_permanent_failure(smtp_plain, monkeypatch):
     port, _ = smtp_plain
     monkeypatch.setenv("DUBAN_SMTP_PASSWORD", "wrong")
-    result = mail_channel(port, username=SMTP_USER).send(MESSAGE)
+    result = mail_channel(port, username=SMTP_USER, allow_plain_auth=True).send(MESSAGE)
     assert not result.ok and result.permanent and "授权码" in result.detail
+
+
+def test_plain_mode_refuses_to_log_in_unless_explicitly_allowed(smtp_plain, monkeypatch):
+    """F10: AUTH over an unencrypted connection sends the password in the clear."""
+    port, mailbox = smtp_plain
+    problem = mail_config_error("a@example.gov.cn", port=port, username=SMTP_USER)
+    assert "字段 mode" in problem and "明文" in problem and "DUBAN_SMTP_ALLOW_PLAIN_AUTH" in problem
+    assert SMTP_PASSWORD not in problem
+    monkeypatch.setenv("DUBAN_SMTP_ALLOW_PLAIN_AUTH", "true")  # a closed relay that only takes plain logins
+    assert mail_channel(port, username=SMTP_USER).send(MESSAGE).ok
+    assert len(mailbox.envelopes) == 1
+
+
+def test_plain_mode_without_a_login_is_an_intranet_relay_and_is_accepted(smtp_plain):
+    port, mailbox = smtp_plain
+    assert mail_channel(port).send(MESSAGE).ok and len(mailbox.envelopes) == 1
 
 
 def test_a_server_that_is_not_there_is_a_retryable_failure():

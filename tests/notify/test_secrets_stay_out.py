@@ -73,7 +73,7 @@ def test_the_smtp_password_stays_out_of_logs_results_and_describe(smtp_plain, de
     monkeypatch.setenv("DUBAN_SMTP_PASSWORD", password)
     port, _ = smtp_plain
     channel = channel_for("email", "a@example.gov.cn", host="127.0.0.1", port=port, mode="plain",
-                          username=SMTP_USER)
+                          username=SMTP_USER, allow_plain_auth=True)
     result = channel.send(MESSAGE)
     assert result.ok == (password == SMTP_PASSWORD)
     for text in (debug_logs.text, result.detail, channel.describe(), repr(channel)):

@@ -161,7 +161,7 @@ def test_it_rejects_bad_configuration_naming_the_field(target, options, field_na
 
 
 def test_an_unknown_channel_kind_lists_the_known_ones():
-    with pytest.raises(DubanError, match="wecom、email、dingtalk、feishu、console"):
+    with pytest.raises(DubanError, match="wecom、email、dingtalk、feishu"):
         channel_for("pager", "x")
 
 
