@@ -34,6 +34,8 @@ def render(extraction) -> str:
         facts.append(f"印发日期 {doc.doc_date.isoformat()}")
     if doc.issuer:
         facts.append(f"发文单位 {doc.issuer}")
+    if doc.doc_number:
+        facts.append(f"发文字号 {doc.doc_number}")
     out = [f"《{doc.title or '（未识别标题）'}》  {doc.source}", " · ".join(facts), ""]
 
     rows = [{

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.cleanup import join_spaces, section_heading
-from bot.ingest.facts import find_doc_date, find_issuer, find_title
+from bot.ingest.facts import find_doc_date, find_doc_number, find_issuer, find_title
 from bot.ingest.paragraphs import paragraph_tasks
 from bot.ingest.tables import TableReader
 from bot.model import Document, Flag, Task
@@ -111,5 +111,6 @@ def assemble(blocks: list[Block]) -> Document:
         doc_date=find_doc_date(lines),
         tasks=tasks,
         issuer=find_issuer(lines),
+        doc_number=find_doc_number(lines),
         flags=flags,
     )

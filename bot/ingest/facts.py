@@ -1,33 +1,25 @@
-"""Document facts from the prose around the tasks: title, issue date, issuer."""
+"""Document facts from the prose around the tasks: title, issue date, issuer, 发文字号."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
 from bot.ingest.cleanup import fold, join_spaces
+from bot.numerals import parse_numeral
 
 _TITLE_WORDS = re.compile(r"清单|要点|方案|计划|分解表|台账|任务表|工作安排")
 _NOTICE = re.compile(r"关于印发\s*《?(.+?)》?\s*的通知")
-_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _NUM = r"[0-9〇○零一二三四五六七八九十]"
 _DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
+# 发文字号: an issuer abbreviation, the year in 〔〕 (OCR gives [] or （）), a serial and 号.
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔［\[【（(]\s*((?:19|20)\d{2})\s*[〕］\]】）)]\s*(\d{1,4})\s*号")
 _ISSUER_ENDINGS = re.compile(r"(局|厅|委|委员会|办公室|办公厅|政府|中心|部|院|署)$")
-
-
-def _number(text: str) -> int:
-    """Arabic or Chinese numerals: 2024, 二〇二四, 五, 二十二."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
-    return int("".join(str(_DIGITS.get(c, 0)) for c in text))
 
 
 def _date(match: re.Match) -> date | None:
     try:
-        return date(*(_number(g) for g in match.groups()))
-    except ValueError:
+        return date(*(parse_numeral(g) for g in match.groups()))
+    except (TypeError, ValueError):
         return None
 
 
@@ -70,4 +62,19 @@ def find_issuer(lines: list[str]) -> str:
         match = re.match(r"^(.{4,30}?)关于印发", join_spaces(raw))
         if match:
             return match.group(1)
+    return ""
+
+
+def find_doc_number(lines: list[str]) -> str:
+    """The 发文字号 ("闽知发〔2024〕9号") in the document's head, normalised to 〔〕.
+
+    Only a line that is the number alone (or followed by its 签发人) counts: a 字号 quoted in
+    the prose ("根据国办发〔2023〕1号文件") names another document.
+    """
+    for raw in lines[:40]:
+        line = fold(raw).strip()
+        match = _DOC_NUMBER.match(line)
+        rest = line[match.end():].strip() if match else ""
+        if match and (not rest or rest.startswith("签发人")):
+            return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}号"
     return ""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.config.settings import Settings
 from bot.model import Extraction
 from bot.plan.notices import calendar_notice
-from bot.plan.replan import ReplanStats, plan_context, replan
+from bot.plan.replan import ReplanStats, plan_context, replan_at
 from bot.store.documents import sync_document
 from bot.store.models import utcnow
 
@@ -46,17 +46,19 @@ class ImportReport:
 
 
 def import_extraction(session: Session, extraction: Extraction, *, settings: Settings, as_of: datetime,
-                      actor: str) -> ImportReport:
-    """Store the document and replan what changed; the caller's transaction makes it all or nothing."""
+                      actor: str, mode: str = "") -> ImportReport:
+    """Store the document and replan what changed; the caller's transaction makes it all or nothing.
+
+    `mode` ("replace"/"new") says what a same-titled list is, as in `find_document`."""
     ctx = plan_context(session, settings, as_of, actor)
     today = as_of.astimezone(settings.tz).date()
-    sync = sync_document(session, extraction, today, utcnow())
+    sync = sync_document(session, extraction, today, utcnow(), mode)
     doc = sync.document
     report = ImportReport(doc.title, doc.year, doc.id, sync.created, sync.unchanged,
                           len(extraction.milestones), sync.changes)
     if sync.unchanged:
         return report
-    report.stats = replan(session, sync.replan_rows, ctx, f"导入《{doc.title}》")
+    report.stats = replan_at(session, ctx, f"导入《{doc.title}》", sync.replan_rows)
     notice = calendar_notice(session, ctx.calendar, today)
     if notice:
         report.notices.append(notice)

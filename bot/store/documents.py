@@ -1,9 +1,12 @@
 """Storing an Extraction: the document, its tasks, milestones and their units, matched to what
 is already stored so that an amended file updates rows instead of adding new ones.
 
-Identity, chosen so amendments are recognised:
-- document: normalised title (amendment markers such as “（修订稿）” dropped) + working year;
-- task: its number in the list ("n12"), or a hash of its title when the number is missing;
+Identity, chosen so amendments are recognised and other offices' lists are not:
+- document: normalised title (amendment markers such as “（修订稿）” dropped) + working year,
+  told apart by issuer (else 发文字号) when two lists share a generic title; a same-titled file
+  that shares no task with the stored one is refused unless the admin says `replace` or `new`;
+- task: its reading key (Task.key: the number, or section and number where numbering restarts),
+  or a hash of its title when it has no number;
 - milestone: a hash of its action text within the task; a milestone whose action was reworded
   takes over the old row left unmatched in the same task, in order (so a moved deadline with a
   reworded action still moves the same reminders).
@@ -18,9 +21,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.errors import DubanError
+from bot.model import Document as ExtractedDocument
 from bot.model import Extraction
 from bot.model import Milestone as ExtractedMilestone
 from bot.model import Task as ExtractedTask
@@ -51,12 +56,75 @@ def _digest(text: str) -> str:
 
 
 def task_keys(tasks: list[ExtractedTask]) -> list[str]:
+    """Stored task keys: "n12" for a uniquely numbered task (the form stored before Task.key
+    existed, so old databases keep their rows), "k2-1" where numbering restarts per section,
+    "t<hash>" for a task without a number."""
     keys, seen = [], {}
     for task in tasks:
-        base = f"n{task.no}" if task.no is not None else f"t{_digest(task.title + task.measures[:60])}"
+        if task.no is None:
+            base = f"t{_digest(task.title + task.measures[:60])}"
+        elif task.key and task.key != str(task.no):
+            base = f"k{task.key}"
+        else:
+            base = f"n{task.no}"
         seen[base] = seen.get(base, 0) + 1
         keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return keys
+
+
+# Longest names the schema holds (units.name is String(200)); longer is a misread cell.
+MAX_UNIT_NAME = 200
+
+
+def _same_source(doc: Document, doc_in: ExtractedDocument) -> bool:
+    """Issuers decide when both are known, else 发文字号; unknown on either side is no evidence."""
+    if doc.issuer and doc_in.issuer:
+        return normalise(doc.issuer) == normalise(doc_in.issuer)
+    if doc.doc_number and doc_in.doc_number:
+        return doc.doc_number == doc_in.doc_number
+    return True
+
+
+def _shares_no_task(session: Session, doc: Document, doc_in: ExtractedDocument) -> bool:
+    stored = {normalise(t.title) for t in session.scalars(
+        select(Task).where(Task.document_id == doc.id, Task.removed_at.is_(None)))}
+    new = {normalise(t.title) for t in doc_in.tasks}
+    return len(stored) >= 2 and len(new) >= 2 and not stored & new
+
+
+def _describe(doc: Document) -> str:
+    facts = "，".join(x for x in (doc.issuer and f"发文单位 {doc.issuer}", doc.doc_number, doc.source) if x)
+    return f"《{doc.title}》（{doc.year} 年度{('，' + facts) if facts else ''}）"
+
+
+def find_document(session: Session, doc_in: ExtractedDocument, mode: str = "") -> tuple[Document | None, str]:
+    """The stored document this file revises (or None) and the key it is stored under.
+
+    `mode` is "replace" (a same-titled file is a revision whatever its tasks) or "new" (store it
+    as a document of its own); by default a same-titled file from another issuer is new, and
+    one that shares no task with the stored list is refused with both ways out named.
+    """
+    base = document_key(doc_in.title, doc_in.year)
+    candidates = list(session.scalars(select(Document).where(
+        or_(Document.key == base, Document.key.startswith(base[:380] + "|", autoescape=True))).order_by(Document.id)))
+    same = [] if mode == "new" else [d for d in candidates if mode == "replace" or _same_source(d, doc_in)]
+    if same:
+        doc = same[0]
+        if mode != "replace" and _shares_no_task(session, doc, doc_in):
+            raise DubanError(
+                f"{doc_in.source}: 已导入过同名清单 {_describe(doc)}，但这份文件的任务与它没有一项相同。"
+                "若这是它的修订稿，请加 --replace 重新导入（原清单中不再出现的任务及其提醒将被取消）；"
+                "若是另一份清单，请加 --new 作为新文档导入")
+        return doc, doc.key
+    if not candidates:
+        return None, base
+    taken = {d.key for d in candidates}
+    tag = _digest(doc_in.issuer or doc_in.doc_number or doc_in.sha256 or str(len(candidates)))
+    key = f"{base[:380]}|{tag}"
+    while key in taken:
+        tag = _digest(tag)
+        key = f"{base[:380]}|{tag}"
+    return None, key
 
 
 def milestone_keys(milestones: list[ExtractedMilestone]) -> list[str]:
@@ -86,6 +154,11 @@ def _task_label(task: Task) -> str:
 
 
 def _ensure_units(session: Session, names: set[str]) -> dict[str, Unit]:
+    too_long = sorted(n for n in names if len(n) > MAX_UNIT_NAME)
+    if too_long:
+        raise DubanError(
+            f"责任单位名称过长（{len(too_long[0])} 字，最多 {MAX_UNIT_NAME} 字）：「{too_long[0][:40]}…」。"
+            "这通常是整段文字被误读为单位名称，请核对原件该单元格，或用 extract --format json 改正后以 import - 导入")
     units = {u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(names)))} if names else {}
     for name in sorted(names - units.keys()):
         units[name] = Unit(name=name)
@@ -137,10 +210,11 @@ def _match_milestones(old: list[Milestone], new: list[ExtractedMilestone], keys:
     return pairs, [m for m in old if id(m) not in paired]
 
 
-def sync_document(session: Session, extraction: Extraction, planned_from: date, now: datetime) -> SyncResult:
+def sync_document(session: Session, extraction: Extraction, planned_from: date, now: datetime,
+                  mode: str = "") -> SyncResult:
+    """Store `extraction`; `mode` as in `find_document`."""
     doc_in = extraction.document
-    key = document_key(doc_in.title, doc_in.year)
-    doc = session.scalars(select(Document).where(Document.key == key)).one_or_none()
+    doc, key = find_document(session, doc_in, mode)
     if doc is not None and doc.sha256 == doc_in.sha256 and doc_in.sha256:
         return SyncResult(doc, created=False, unchanged=True)
     created = doc is None
@@ -149,6 +223,7 @@ def sync_document(session: Session, extraction: Extraction, planned_from: date, 
         session.add(doc)
     doc.title, doc.year, doc.doc_date = doc_in.title, doc_in.year, doc_in.doc_date
     doc.issuer, doc.source, doc.sha256, doc.updated_at = doc_in.issuer, doc_in.source, doc_in.sha256, now
+    doc.doc_number = doc_in.doc_number[:60]
     session.flush()
     result = SyncResult(doc, created=created)
 
@@ -157,12 +232,11 @@ def sync_document(session: Session, extraction: Extraction, planned_from: date, 
     stored_tasks = {t.key: t for t in session.scalars(
         select(Task).where(Task.document_id == doc.id)
         .options(selectinload(Task.milestones).selectinload(Milestone.units).joinedload(MilestoneUnit.unit)))}
-    by_no: dict[int | None, list[ExtractedMilestone]] = {}
-    for m in extraction.milestones:
-        by_no.setdefault(m.task, []).append(m)
+    keys = task_keys(doc_in.tasks)
+    by_task = _milestones_by_task(doc_in.tasks, keys, extraction.milestones)
 
     live_keys = set()
-    for task_in, tkey in zip(doc_in.tasks, task_keys(doc_in.tasks)):
+    for task_in, tkey in zip(doc_in.tasks, keys):
         live_keys.add(tkey)
         task = stored_tasks.get(tkey)
         if task is None:
@@ -175,7 +249,7 @@ def sync_document(session: Session, extraction: Extraction, planned_from: date, 
             result.changes.append(f"恢复任务 {_task_label(task)}")
         task.no, task.section, task.title = task_in.no, task_in.section, task_in.title
         task.measures, task.raw_units = task_in.measures, task_in.raw_units
-        _sync_milestones(session, task, by_no.get(task_in.no, []), units, planned_from, now, result, created)
+        _sync_milestones(session, task, by_task.get(tkey, []), units, planned_from, now, result, created)
 
     for tkey, task in stored_tasks.items():
         if tkey not in live_keys and task.removed_at is None:
@@ -187,6 +261,25 @@ def sync_document(session: Session, extraction: Extraction, planned_from: date, 
                     result.replan_rows.append(row)
     session.flush()
     return result
+
+
+def _milestones_by_task(tasks: list[ExtractedTask], keys: list[str],
+                        milestones: list[ExtractedMilestone]) -> dict[str, list[ExtractedMilestone]]:
+    """Each milestone under its task's stored key: by Task.key, or by number for milestones
+    written without one (hand-made JSON)."""
+    by_reading_key = {t.key: k for t, k in zip(tasks, keys) if t.key}
+    by_number: dict[int, str] = {}
+    for task, key in zip(tasks, keys):
+        if task.no is not None:
+            by_number.setdefault(task.no, key)
+    out: dict[str, list[ExtractedMilestone]] = {}
+    for m in milestones:
+        key = by_reading_key.get(m.task_key) if m.task_key else by_number.get(m.task)
+        if key is None:
+            raise DubanError(f"时间节点「{m.expr or m.action[:20]}」所属的任务（{m.task_key or m.task}）不在任务列表中，"
+                             "请核对 JSON 中该节点的 task_key")
+        out.setdefault(key, []).append(m)
+    return out
 
 
 def _what(expr: str) -> str:
