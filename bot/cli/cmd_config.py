@@ -22,8 +22,7 @@ def apply() -> None:
     from bot.config.apply import apply_config, directory_units
     from bot.config.contacts import contact_line, load_contacts
     from bot.config.settings import config_dir
-    from bot.plan.lookup import live_milestones
-    from bot.plan.replan import plan_context, replan
+    from bot.plan.replan import replan_all
     from bot.units import load_directory
 
     path = config_dir() / "contacts.yaml"
@@ -31,8 +30,7 @@ def apply() -> None:
     wanted_units = directory_units(load_directory())
     with store_session() as (session, settings):
         changes = apply_config(session, settings, contacts, wanted_units, lambda unit: contact_line(path, unit))
-        stats = replan(session, live_milestones(session), plan_context(session, settings, datetime.now(settings.tz), "config apply"),
-                       "配置变更")
+        stats = replan_all(session, settings, datetime.now(settings.tz), "配置变更", "config apply")
     if not changes and not stats.touched:
         click.echo("配置与数据库一致，没有变化。")
         return

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import DubanError
 from bot.plan.lookup import find_milestone, milestone_options
-from bot.plan.replan import PlanContext, ReplanStats, replan
+from bot.plan.replan import PlanContext, ReplanStats, replan_at
 from bot.store.models import CompletionEvent, Milestone, MilestoneUnit, utcnow
 
 DONE_ACTION, UNDO_ACTION = "done", "undo"
@@ -43,7 +43,7 @@ def mark_done(session: Session, ref: str, unit_id: int | None, note: str | None,
         mu.done_at, mu.done_by, mu.done_note = now, ctx.actor, note
         session.add(CompletionEvent(milestone_unit=mu, action=DONE_ACTION, at=now, actor=ctx.actor, note=note))
     session.flush()
-    stats = replan(session, [row], ctx, "标记完成")
+    stats = replan_at(session, ctx, "标记完成", [row])
     return CompletionResult(row, [mu.unit.name for mu in targets], stats)
 
 
@@ -63,7 +63,7 @@ def undo_done(session: Session, ref: str | None, unit_id: int | None, ctx: PlanC
                                     note=f"撤销 {mu.done_by} 于 {_local(mu.done_at, ctx)} 的完成标记"))
         mu.done_at, mu.done_by, mu.done_note = None, None, None
     session.flush()
-    stats = replan(session, [row], ctx, "撤销完成标记")
+    stats = replan_at(session, ctx, "撤销完成标记", [row])
     return CompletionResult(row, [mu.unit.name for mu in targets], stats)
 
 

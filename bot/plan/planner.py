@@ -10,9 +10,12 @@ Rules, per unit and per occurrence of a milestone due on D:
 - two lead reminders that land on the same day are one reminder (the one closest to D);
 - overdue escalations every N working days after D (lead_days = −working days overdue),
   copying the admin from M working days on, at most `max_reminders` of them;
-- sends that were already due before `as_of` (lead times before the import) are not sent
-  late one by one: the latest of them goes out once at the first send time after `as_of`,
-  if still relevant; the others are recorded as expired.
+- sends that were already due before `as_of` (lead times before the import, or a replan
+  long after it) are not sent late one by one: the latest of them goes out once at the
+  first send time after `as_of` if it is still valid then or the overdue escalation is
+  still running (the dispatcher's catch-up rule, bot/plan/due.py); the others, and a
+  latest one that is neither, are recorded as expired. So a replan of last year's list
+  today plans nothing for last year.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from dateutil.rrule import rrulestr
 
 from bot.config.settings import LeadTimes, OverduePolicy, Settings
 from bot.plan.calendar import WorkCalendar
-from bot.store.models import AFTER_HOLIDAY, EXPIRED, LEAD, OVERDUE, PLANNED
+from bot.plan.states import AFTER_HOLIDAY, EXPIRED, LEAD, OVERDUE, PLANNED
 
 MAX_OCCURRENCES = 400
 
@@ -162,13 +165,15 @@ def _catch_up(rows: list[Planned], due: date, as_of: datetime, policy: PlanPolic
         return rows
     future = [r for r in rows if r.send_at >= as_of]
     day = first_send_after(as_of, policy, calendar)
+    at = policy.send_instant(day)
     latest = past[-1]
-    relevant = latest.kind == OVERDUE or day <= due
+    escalating = any(r.kind == OVERDUE for r in future)
+    relevant = latest.not_after > at or escalating
     covered = any(r.send_on == day for r in future)
     out = [replace(r, status=EXPIRED, note="导入时已过发送时间") for r in past[:-1]]
     if relevant and not covered:
-        at = policy.send_instant(day)
-        not_after = at + timedelta(hours=policy.catch_up_hours) if latest.kind == OVERDUE else latest.not_after
+        still_valid = latest.kind != OVERDUE and latest.not_after > at
+        not_after = latest.not_after if still_valid else at + timedelta(hours=policy.catch_up_hours)
         out.append(replace(latest, send_on=day, send_at=at, not_after=not_after,
                            unverified=latest.unverified or not calendar.verified(day),
                            note=f"原定 {latest.send_on:%m-%d} 发送，导入时已过，补发一次"))

@@ -2,13 +2,17 @@
 
 `replan` recomputes the plan of the given milestones and changes only the rows that differ:
 new sends are inserted (their `reason` and `updated_at` say why and when), moved ones updated
-in place, unwanted ones cancelled (never deleted), and every later status change or move
-of a row is a reminder_events row saying why.
+in place, unwanted ones cancelled (never deleted); every later change goes through
+bot.plan.transitions (checked against the state table, a reminder_events row each).
 
 What is left alone: rows already sent (unless the deadline moved and the new send is still
-ahead: then the reminder is due again), rows of a unit marked done (they stay done), and
-past sends not yet delivered when the deadline did not move (the dispatcher's catch-up owns
-those).
+ahead: then the reminder is due again), rows of a unit marked done (they stay done), closed
+rows (expired, cancelled) the plan does not want again, and past sends not yet delivered when
+the deadline did not move (the catch-up rules of bot/plan/due.py own those).
+
+`replan_all` is the one entry for every path that changes the plan's inputs (config apply,
+contacts, lead times, calendar, done/undo, the console): the whole plan at the real now,
+then the catch-up rules at that same now, so nothing long past is planned again.
 """
 from __future__ import annotations
 
@@ -20,22 +24,12 @@ from sqlalchemy.orm import Session
 
 from bot.config.settings import LeadTimes, Settings
 from bot.plan.calendar import WorkCalendar
+from bot.plan.due import settle_due
+from bot.plan.lookup import live_milestones
 from bot.plan.planner import PlanPolicy, Planned, Target, plan_milestone
-from bot.store.models import (
-    CANCELLED,
-    DONE,
-    EXPIRED,
-    OPEN_REMINDER,
-    PLANNED,
-    QUEUED,
-    SENT,
-    CalendarOverride,
-    LeadTimeRule,
-    Milestone,
-    Reminder,
-    ReminderEvent,
-    utcnow,
-)
+from bot.plan.states import CANCELLED, DONE, EXPIRED, OPEN_REMINDER, PLANNED, QUEUED, SENT
+from bot.plan.transitions import EventLog, transition
+from bot.store.models import CalendarOverride, LeadTimeRule, Milestone, Reminder, utcnow
 
 CHUNK = 500
 _FIELDS = ("due", "send_on", "send_at", "not_after", "unverified", "copy_admin", "note")
@@ -93,6 +87,7 @@ class ReplanStats:
     cancelled: int = 0
     reopened: int = 0
     done: int = 0
+    expired: int = 0
     unchanged: int = 0
 
     def add(self, other: "ReplanStats") -> None:
@@ -101,11 +96,12 @@ class ReplanStats:
 
     @property
     def touched(self) -> int:
-        return self.created + self.moved + self.cancelled + self.reopened + self.done
+        return self.created + self.moved + self.cancelled + self.reopened + self.done + self.expired
 
     def summary(self) -> str:
         return (f"提醒：新增 {self.created}，改期 {self.moved}，取消 {self.cancelled}，"
-                f"恢复 {self.reopened}，标记完成 {self.done}，未变 {self.unchanged}")
+                f"恢复 {self.reopened}，标记完成 {self.done}，未变 {self.unchanged}"
+                + (f"，过期 {self.expired}" if self.expired else ""))
 
 
 def _values(p: Planned) -> dict:
@@ -113,18 +109,10 @@ def _values(p: Planned) -> dict:
 
 
 def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx: PlanContext, reason: str,
-           events: list[dict], inserts: list[dict], stats: ReplanStats) -> None:
+           log: EventLog, inserts: list[dict], stats: ReplanStats) -> None:
     unit_ids = {mu.unit.name: mu.unit_id for mu in row.units}
     done_units = {mu.unit_id for mu in row.units if mu.removed_at is None and mu.done_at is not None}
     by_key = {(r.unit_id, r.occurrence, r.kind, r.lead_days): r for r in existing}
-    now = utcnow()
-
-    def change(rem: Reminder, status: str, why: str, values: dict | None = None) -> None:
-        events.append(dict(reminder_id=rem.id, at=now, old_status=rem.status, new_status=status,
-                           reason=why, actor=ctx.actor))
-        for k, v in (values or {}).items():
-            setattr(rem, k, v)
-        rem.status, rem.reason, rem.updated_at = status, why, now
 
     for p in desired:
         key = (unit_ids[p.unit], p.occurrence, p.kind, p.lead_days)
@@ -132,31 +120,39 @@ def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx
         values = _values(p)
         if rem is None:
             inserts.append(dict(milestone_id=row.id, unit_id=key[0], occurrence=p.occurrence, kind=p.kind,
-                                lead_days=p.lead_days, status=p.status, reason=reason, updated_at=now, **values))
+                                lead_days=p.lead_days, status=p.status, reason=reason, updated_at=log.at, **values))
             stats.created += 1
             continue
         moved = rem.due != p.due
         if rem.status in (SENT, QUEUED):
             if moved and p.status == PLANNED:
-                change(rem, PLANNED, f"截止日期由 {rem.due} 改为 {p.due}，按新日期再次提醒", values)
+                transition(log, rem, PLANNED, f"截止日期由 {rem.due} 改为 {p.due}，按新日期再次提醒", values)
                 stats.reopened += 1
             else:
                 stats.unchanged += 1
         elif rem.status == DONE:
-            change(rem, p.status, "撤销完成标记，恢复提醒", values)
-            stats.reopened += 1
+            transition(log, rem, p.status, "撤销完成标记，恢复提醒" if p.status == PLANNED
+                       else "撤销完成标记，发送时间已过", values)
+            if p.status == PLANNED:
+                stats.reopened += 1
+            else:
+                stats.expired += 1
         elif rem.status == PLANNED and rem.send_at < ctx.as_of and not moved:
-            stats.unchanged += 1  # a missed send: the dispatcher's catch-up decides
+            stats.unchanged += 1  # a missed send: the catch-up rules decide (bot/plan/due.py)
+        elif rem.status not in OPEN_REMINDER and p.status != PLANNED:
+            stats.unchanged += 1  # closed and not wanted again: its history stays as it was
         elif rem.status != p.status or any(getattr(rem, k) != v for k, v in values.items()):
             if moved:
                 why = f"截止日期由 {rem.due} 改为 {p.due}"
-            elif rem.status in (CANCELLED, EXPIRED) and p.status == PLANNED:
+            elif rem.status in (CANCELLED, EXPIRED):
                 why = reason
             else:
                 why = f"计划调整（{p.note or reason}）"
             was_open = rem.status in OPEN_REMINDER
-            change(rem, p.status, why, values)
-            if was_open:
+            transition(log, rem, p.status, why, values)
+            if p.status == EXPIRED:
+                stats.expired += 1
+            elif was_open:
                 stats.moved += 1
             else:
                 stats.reopened += 1
@@ -166,10 +162,10 @@ def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx
         if rem.status not in OPEN_REMINDER:
             continue
         if rem.unit_id in done_units:
-            change(rem, DONE, "该单位已标记完成")
+            transition(log, rem, DONE, "该单位已标记完成")
             stats.done += 1
         else:
-            change(rem, CANCELLED, _cancel_reason(row, rem))
+            transition(log, rem, CANCELLED, _cancel_reason(row, rem))
             stats.cancelled += 1
 
 
@@ -186,19 +182,38 @@ def _cancel_reason(row: Milestone, rem: Reminder) -> str:
 def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reason: str) -> ReplanStats:
     """Bring the stored reminders of `milestones` in line with their plan at `ctx.as_of`."""
     stats = ReplanStats()
+    log = EventLog(utcnow(), ctx.actor)
     for start in range(0, len(milestones), CHUNK):
         chunk = milestones[start:start + CHUNK]
         ids = [m.id for m in chunk]
         existing: dict[int, list[Reminder]] = {i: [] for i in ids}
         for rem in session.scalars(select(Reminder).where(Reminder.milestone_id.in_(ids))):
             existing[rem.milestone_id].append(rem)
-        events: list[dict] = []
         inserts: list[dict] = []
         for row in chunk:
-            _merge(row, desired_rows(row, ctx), existing[row.id], ctx, reason, events, inserts, stats)
+            _merge(row, desired_rows(row, ctx), existing[row.id], ctx, reason, log, inserts, stats)
         session.flush()
         if inserts:  # a new row's reason and updated_at say why and when it was planned
             session.execute(insert(Reminder.__table__), inserts)
-        if events:
-            session.execute(insert(ReminderEvent.__table__), events)
+        log.save(session)
     return stats
+
+
+def replan_at(session: Session, ctx: PlanContext, reason: str,
+              milestones: list[Milestone] | None = None) -> ReplanStats:
+    """Replan `milestones` (default: every live one) at `ctx.as_of`, then apply the catch-up rules
+    at that same instant, as the next digest would: missed sends expire or merge, none comes back."""
+    rows = live_milestones(session) if milestones is None else milestones
+    stats = replan(session, rows, ctx, reason)
+    log = EventLog(utcnow(), ctx.actor)
+    settled = settle_due(session, ctx.as_of, log)
+    log.save(session)
+    stats.expired += settled.expired + settled.merged
+    return stats
+
+
+def replan_all(session: Session, settings: Settings, now: datetime, reason: str, actor: str) -> ReplanStats:
+    """The entry for every path that changes the plan's inputs (config apply, contacts, lead times,
+    calendar, the console): every live milestone at `now` (the real now outside tests and replays),
+    with the catch-up rules. The caller's transaction commits."""
+    return replan_at(session, plan_context(session, settings, now, actor), reason)

@@ -28,8 +28,8 @@ reminders          one planned send per (milestone, unit, occurrence, kind, lead
                    "after_holiday" (the extra send after a long holiday). occurrence is 0 for a
                    one-off milestone, 1..n for the occurrences of a recurring one. send_on is the
                    working day, send_at the UTC instant, not_after the UTC instant after which the
-                   send is pointless (expire instead). status: planned → queued → sent, or
-                   cancelled / expired / done. unverified = computed on a fallback calendar (未核验).
+                   send is pointless (expire instead). status and its allowed moves: bot/plan/states.py.
+                   unverified = computed on a fallback calendar (未核验).
 reminder_events    append-only status changes of reminders (old, new, reason, actor, at).
 messages           the outbox: one message to one contact. UNIQUE(contact_id, send_date,
                    content_hash): the same content never goes twice to a recipient on one day.
@@ -63,13 +63,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-# Reminder statuses.
-PLANNED, QUEUED, SENT, CANCELLED, EXPIRED, DONE = "planned", "queued", "sent", "cancelled", "expired", "done"
-OPEN_REMINDER = (PLANNED, QUEUED)
-# Reminder kinds.
-LEAD, OVERDUE, AFTER_HOLIDAY = "lead", "overdue", "after_holiday"
-# Message statuses (the outbox).
-PENDING, SENDING, RETRY, FAILED = "pending", "sending", "retry", "failed"
+# The statuses and kinds live with the state machine (bot/plan/states.py); importable here too.
+from bot.plan.states import (  # noqa: F401
+    AFTER_HOLIDAY,
+    CANCELLED,
+    DONE,
+    EXPIRED,
+    FAILED,
+    LEAD,
+    OPEN_REMINDER,
+    OVERDUE,
+    PENDING,
+    PLANNED,
+    QUEUED,
+    RETRY,
+    SENDING,
+    SENT,
+)
+
 # Claimable once next_attempt_at has come: the predicate of the partial index ix_messages_due.
 DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")
 # Contact kinds and unit kinds.
