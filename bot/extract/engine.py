@@ -1,9 +1,9 @@
 """Run the rule table over normalised text and keep the best non-overlapping readings.
 
 Every rule proposes matches; the longest wins, then the leftmost, then the earlier
-rule in the table. A date followed by "以来/以后/起/已…" is a start or a past fact, and
-one followed by a noun ("上半年工作总结", "一季度案件复核") names a period, not a
-deadline: such a match still claims its span, so no shorter rule re-reads it.
+rule in the table. What stands next to a date can change its reading (tails.py: a start,
+a period name, "以后每年"); such a match still claims its span, so no shorter rule
+re-reads it. Choosing is linear in the text: one claimed-character map, no pairwise checks.
 """
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.extract.rule import NOT_DEADLINE, InvalidDate, Recurrence, Rule
+from bot.extract.rule import InvalidDate, Recurrence, Rule
 from bot.extract.table import BY_GATE, GATE_CHARS
+from bot.extract.tails import read_tail
 from bot.model import Context
-
-_NOT_A_DEADLINE_AFTER = re.compile(
-    r"以来|以后|之后|后(?!续)|起(?!草)|开始|已"
-    r"|的?(?:工作|总结|情况|数据|统计|报告|任务|案件|计划|目标|进展|考核|绩效|成果|台账|报表|复核|指标|同期)"
-)
 
 
 @dataclass(frozen=True)
@@ -26,7 +22,13 @@ class Hit:
     start: int
     end: int
     rule: Rule
-    value: object  # date | Recurrence | list of Part | NotDeadline | Note | InvalidDate
+    value: object  # date | Recurrence | list of Part | NotDeadline | PeriodName | Note | InvalidDate
+    review: str = ""  # a flag code for every milestone of this hit ("ocr-date", "already-done", …)
+    tail: str = ""  # the tail that changed the reading ("以后每年"), if any
+
+    @property
+    def matched_by(self) -> str:
+        return f"{self.rule.name}，{self.tail}" if self.tail else self.rule.name
 
     @property
     def is_deadline(self) -> bool:
@@ -63,18 +65,20 @@ def _reading(rule: Rule, m: re.Match, text: str, ctx: Context) -> Hit | None:
         value = exc
     if value is None:
         return None
+    review, tail = rule.review, ""
     if isinstance(value, (date, Recurrence, list)):
-        after = _NOT_A_DEADLINE_AFTER.match(text, end)
-        if after:
-            value, end = NOT_DEADLINE, after.end()
-    return Hit(start, end, rule, value)
+        value, end, tail_review, tail = read_tail(text, start, end, value, ctx)
+        review = review or tail_review
+    return Hit(start, end, rule, value, review, tail)
 
 
 def scan(text: str, ctx: Context) -> list[Hit]:
     """The chosen readings of `text`, left to right."""
     chosen: list[Hit] = []
+    claimed = bytearray(len(text))
     for *_, hit in sorted(_candidates(text, ctx), key=lambda c: c[:3]):
-        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+        if claimed.find(1, hit.start, hit.end) == -1:
+            claimed[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)
     chosen.sort(key=lambda h: h.start)
     return chosen

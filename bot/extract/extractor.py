@@ -8,7 +8,7 @@ from datetime import date
 from bot.extract.actions import governed_spans
 from bot.extract.engine import Hit, scan
 from bot.extract.normalize import Normalized, drop_noise_spaces, normalize
-from bot.extract.rule import InvalidDate, Note
+from bot.extract.rule import InvalidDate, Note, PeriodName
 from bot.extract.timewords import unknown_time_words
 from bot.model import IMPLICIT, ONCE, RECURRING, Context, Flag, Milestone, Task
 
@@ -22,6 +22,18 @@ def _past_flag(m: Milestone, ctx: Context) -> Flag:
     )
 
 
+# Review codes a reading can carry, and what the admin is told: {expr} and {due} are filled in.
+REVIEW_MESSAGES = {
+    "already-done": "“{expr}”后写明已完成（{due}），已生成时间节点并标记，请确认是否仍需提醒",
+    "ocr-date": "“{expr}”像是丢了“年”“月”的日期，按 {due} 读取，请核对原文",
+    "period-name": "“{expr}”读作时段名称（如“上半年工作总结”），未生成时间节点；如它是截止时间（{due}），请补录",
+}
+
+
+def _review_flag(code: str, expr: str, due: date, task: int | None, start: int, end: int) -> Flag:
+    return Flag(code, REVIEW_MESSAGES[code].format(expr=expr, due=due.isoformat()), task, expr, start, end)
+
+
 def _milestones(norm: Normalized, hits: list[Hit], ctx: Context, task: int | None) -> list[Milestone]:
     text = norm.original
     actions = governed_spans(norm.text, [(h.start, h.end) for h in hits])
@@ -32,7 +44,7 @@ def _milestones(norm: Normalized, hits: list[Hit], ctx: Context, task: int | Non
             o_start, o_end = norm.orig_span(start, end)
             found.append(Milestone(
                 expr=text[o_start:o_end], start=o_start, end=o_end, due=due,
-                kind=RECURRING if rrule else ONCE, matched_by=hit.rule.name, action=action, rule=rrule,
+                kind=RECURRING if rrule else ONCE, matched_by=hit.matched_by, action=action, rule=rrule,
                 past=ctx.doc_date is not None and due < ctx.doc_date, task=task,
             ))
     return found
@@ -47,7 +59,13 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
     notes = []
     for hit in hits:
         start, end = norm.orig_span(hit.start, hit.end)
-        if isinstance(hit.value, InvalidDate):
+        if hit.review and hit.is_deadline:
+            for p_start, p_end, due, _ in hit.parts():
+                o_start, o_end = norm.orig_span(p_start, p_end)
+                flags.append(_review_flag(hit.review, text[o_start:o_end], due, task, o_start, o_end))
+        elif isinstance(hit.value, PeriodName):
+            flags.append(_review_flag(hit.review, text[start:end], hit.value.due, task, start, end))
+        elif isinstance(hit.value, InvalidDate):
             flags.append(Flag(
                 "invalid-date",
                 f"“{text[start:end]}”不是有效日期（{hit.value}），未生成时间节点，请核对原文",

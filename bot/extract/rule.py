@@ -41,6 +41,13 @@ class NotDeadline:
     """Understood and deliberately not a deadline: plan periods, past years, numbers…"""
 
 
+@dataclass(frozen=True)
+class PeriodName:
+    """A date read as the name of a period ("上半年工作总结"): a guess, so it is flagged."""
+
+    due: date
+
+
 class Note:
     """A relative duration ("3个工作日内"): kept on the task as text, never dated."""
 
@@ -56,13 +63,15 @@ class Rule:
     resolve: Callable[[re.Match, Context], Resolution]
     examples: tuple[tuple[str, str | None], ...]
     gate: str  # the rule can only match text containing one of these characters
+    review: str = ""  # a flag code every reading of this rule carries (e.g. "ocr-date")
 
     def __repr__(self) -> str:
         return f"Rule({self.name!r})"
 
 
-def rule(name: str, pattern: str, resolve, examples: Iterable[tuple[str, str | None]], gate: str) -> Rule:
-    return Rule(name, re.compile(with_first_char_guard(pattern)), resolve, tuple(examples), gate)
+def rule(name: str, pattern: str, resolve, examples: Iterable[tuple[str, str | None]], gate: str,
+         review: str = "") -> Rule:
+    return Rule(name, re.compile(with_first_char_guard(pattern)), resolve, tuple(examples), gate, review)
 
 
 def build_table(*families: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -82,7 +91,10 @@ def build_table(*families: Iterable[Rule]) -> tuple[Rule, ...]:
 
 # --- regex fragments over normalised text ---------------------------------------------
 # An explicit or relative year; `year`/`rel` (and `year2`/`rel2` for the end of a range).
+# 今年/明年/次年 are said from the day of writing, so they count from the issue date's year
+# (a 2023 list issued on 2022-12-27: "明年7月" is 2023-07); 本年度/当年 name the list's own year.
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "本年度": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下年": 1}
+LIST_YEAR_WORDS = frozenset({"本年度", "当年"})
 _REL = "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True))
 
 
@@ -106,7 +118,10 @@ def year_of(m: re.Match, ctx: Context, suffix: str = "") -> int:
     if explicit:
         return int(explicit)
     rel = m.group(f"rel{suffix}")
-    return ctx.year + RELATIVE_YEARS[rel] if rel else ctx.year
+    if not rel:
+        return ctx.year
+    base = ctx.doc_date.year if ctx.doc_date and rel not in LIST_YEAR_WORDS else ctx.year
+    return base + RELATIVE_YEARS[rel]
 
 
 def checked_date(year: int, month: int, day: int) -> date:

@@ -25,10 +25,13 @@ def _first_on_or_after(rrule: str, start: date, year_start: date) -> date:
     return first.date()
 
 
-def recurrence(body: str, ctx: Context) -> Recurrence:
-    rrule = f"{body};UNTIL={ctx.year}1231"
+def recurrence(body: str, ctx: Context, first: date | None = None) -> Recurrence:
+    """`first`: a stated first date ("2019年7月底前，以后每年"); the rule runs to the end of its year at least."""
+    last_year = max(ctx.year, first.year) if first else ctx.year
+    rrule = f"{body};UNTIL={last_year}1231"
     year_start = date(ctx.year, 1, 1)
-    return Recurrence(rrule, _first_on_or_after(rrule, max(reference_day(ctx), year_start), year_start))
+    start = max(reference_day(ctx), year_start, first or year_start)
+    return Recurrence(rrule, _first_on_or_after(rrule, start, year_start))
 
 
 def _day_of_month(m) -> int:

@@ -14,6 +14,7 @@ from bot.extract.engine import scan
 from bot.extract.normalize import normalize
 from bot.extract.rule import EXAMPLE_CONTEXT, NOT_DEADLINE, InvalidDate, Note, Recurrence, build_table, rule
 from bot.extract.table import RULES
+from bot.extract.tails import TAILS
 
 
 def _shown(value) -> str | None:
@@ -83,3 +84,28 @@ def test_it_compiles_patterns_that_never_match_empty_text():
 def test_it_guards_every_pattern_with_the_characters_it_can_start_with():
     unguarded = [r.name for r in RULES if not r.pattern.pattern.startswith("(?=[")]
     assert unguarded == []
+
+
+TAIL_EXAMPLES = [pytest.param(t, text, expected, id=f"tail {t.name}:{text}") for t in TAILS for text, expected in t.examples]
+
+
+def _outcome(text: str) -> str | None:
+    """A clause's reading in the tail notation: due or RRULE, then any review code; None: nothing."""
+    from bot.extract import extract_clause
+
+    milestones, flags, _ = extract_clause(text, EXAMPLE_CONTEXT)
+    codes = [f.code for f in flags if f.code != "past-deadline"]
+    shown = [m.rule or m.due.isoformat() for m in milestones] + codes
+    return " ".join(shown) or None
+
+
+@pytest.mark.parametrize("tail, text, expected", TAIL_EXAMPLES)
+def test_it_reads_each_tail_example_as_written(tail, text, expected):
+    assert _outcome(text) == expected
+
+
+def test_it_names_the_tail_that_changed_a_reading():
+    from bot.extract import extract_clause
+
+    (m,), _, _ = extract_clause("2019年7月底前,以后每年持续实施", EXAMPLE_CONTEXT)
+    assert (m.matched_by, m.expr, m.due) == ("<month>底前，以后每年", "2019年7月底前,以后每年", date(2024, 7, 31))

@@ -1,0 +1,85 @@
+"""What stands next to a date decides what the date is: a deadline, a start, a name, a habit.
+
+A date followed by 前/之前 is a deadline whatever follows ("9月底前报告工作进展": 报告 is a
+verb here). Without 前, a date followed by a noun ("上半年工作总结") or preceded by a verb
+that takes a document as object ("编制三季度专利统计报告") names a period; that is a guess,
+so it is flagged (`period-name`), never dropped silently. "以来/以后/起" mark a start or a
+past fact; "…，以后每年" turns a first date into a yearly deadline; "已完成" keeps the date
+and flags it (`already-done`), unless it only describes things ("已完成的项目").
+Each tail carries its examples, read against EXAMPLE_CONTEXT (tests/extract/test_rule_examples.py).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from bot.extract.rule import NOT_DEADLINE, PeriodName, Recurrence
+from bot.extract.rules_recurring import recurrence
+from bot.model import Context
+
+_PERIOD_NOUNS = (r"的?(?:工作|总结|情况|数据|统计|报告|任务|案件|计划|目标|进展|考核|绩效|成果|台账|报表|复核|指标"
+                 r"|同期|专利|经济|运行|形势|要点|安排)")
+# Verbs whose object is a document or a figure: the date after them qualifies that object.
+_OBJECT_VERBS = re.compile(r"(?:编制|报送|上报|提交|做好|撰写|起草|发布|公布|汇总|分析|对照|梳理|编写|统计|总结)$")
+_LOOK_BEHIND = 2
+
+
+@dataclass(frozen=True)
+class Tail:
+    name: str
+    pattern: re.Pattern
+    after_by: bool  # does it apply after 前 too?
+    effect: Callable[[object, Context], tuple[object, str]]  # (value, review code)
+    examples: tuple[tuple[str, str | None], ...]
+
+
+def _yearly(value, ctx: Context):
+    if not isinstance(value, date):
+        return value, ""
+    last = calendar.monthrange(value.year, value.month)[1]
+    day = -1 if value.day == last else value.day
+    return recurrence(f"FREQ=YEARLY;BYMONTH={value.month};BYMONTHDAY={day}", ctx, first=value), ""
+
+
+TAILS = (
+    Tail("以后每年", re.compile(r",?(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, _yearly,
+         (("2019年7月底前,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),
+          ("6月15日前,此后每年组织一次", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15;UNTIL=20241231"))),
+    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, lambda v, ctx: (NOT_DEADLINE, ""),
+         (("2023年底前已完成的项目不再重复申报", None),)),
+    Tail("已", re.compile(r"已(?:经)?"), True, lambda v, ctx: (v, "already-done"),
+         (("一季度末已完成", "2024-03-31 already-done"), ("9月底前已经建成", "2024-09-30 already-done"))),
+    Tail("起止", re.compile(r"以来|以后|之后|后(?!续)|起(?!草)|开始"), False, lambda v, ctx: (NOT_DEADLINE, ""),
+         (("自7月1日起施行", None), ("6月份以来查处案件", None), ("7月1日后受理的申请", None))),
+    Tail("时段名称", re.compile(_PERIOD_NOUNS), False, lambda v, ctx: (PeriodName(_first_due(v)), "period-name"),
+         (("报送上半年工作总结", "period-name"), ("做好一季度数据统计", "period-name"),
+          ("2024年6月30日前总结经验", "2024-06-30"), ("9月底前报告工作进展", "2024-09-30"),
+          ("11月底前考核验收", "2024-11-30"), ("6月底前统计数据", "2024-06-30"))),
+)
+
+
+def _first_due(value) -> date:
+    if isinstance(value, list):
+        return value[0].due
+    return value.due if isinstance(value, Recurrence) else value
+
+
+def read_tail(text: str, start: int, end: int, value, ctx: Context) -> tuple[object, int, str, str]:
+    """(value, end, review code, tail name) of a deadline reading at text[start:end]."""
+    after_by = text.endswith("前", 0, end)
+    for tail in TAILS:
+        if after_by and not tail.after_by:
+            continue
+        found = tail.pattern.match(text, end)
+        if found:
+            new_value, review = tail.effect(value, ctx)
+            if new_value is value and not review:
+                continue
+            claimed_end = end if isinstance(new_value, PeriodName) else found.end()
+            return new_value, claimed_end, review, tail.name if new_value is not value else ""
+    if not after_by and _OBJECT_VERBS.search(text, max(0, start - _LOOK_BEHIND), start):
+        return PeriodName(_first_due(value)), end, "period-name", ""
+    return value, end, "", ""
