@@ -3,9 +3,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-SAMPLE := data/fujian-ipa-2024-task-list.md
+HERE   := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+SAMPLE := $(HERE)data/fujian-ipa-2024-task-list.md
 
-.PHONY: run test bench clean
+# The demo keeps its own database and configuration under build/demo (git-ignored): whatever
+# DUBAN_* the environment or the office's .env set, it never opens the office's database or
+# config, and with no contact configured every message goes to the console, never to a robot.
+DEMO       := build/demo
+DEMO_FROM  ?= 2024-06-20
+DEMO_UNTIL ?= 2024-07-05
+EXAMPLES   := $(HERE)bot/config/examples
+DEMO_BOT   := env -u DUBAN_UNITS -u DUBAN_TIMEZONE -u DUBAN_SEND_TIME -u DUBAN_LEAD_TIMES \
+              DUBAN_DATABASE_URL=sqlite:///$(DEMO)/duban.sqlite3 DUBAN_CONFIG_DIR=$(DEMO)/config \
+              $(BIN)/python -m bot --env-file $(DEMO)/demo.env
+
+.PHONY: run demo test bench clean
 
 # Re-install whenever pyproject.toml changes; the stamp keeps repeat runs fast.
 $(STAMP): pyproject.toml
@@ -17,12 +29,21 @@ $(STAMP): pyproject.toml
 
 # The sample list is from 2024: import it as of 2024-06-20, replay the fortnight around its
 # 6月底 deadline to the console, then start the live service. Safe to run again.
-run: $(STAMP)
-	@echo "== 督办提醒演示：导入示例清单（按 2024-06-20 导入），回放 2024-06-20 至 2024-07-05 的提醒；"
-	@echo "== 尚未配置联系方式，消息打印在控制台（标有【控制台预览·未实际发送】）。随后启动实时服务，按 Ctrl+C 停止。"
-	$(BIN)/python -m bot import $(SAMPLE) --as-of 2024-06-20
-	$(BIN)/python -m bot run --as-of 2024-06-20 --until 2024-07-05
-	$(BIN)/python -m bot run
+run: demo
+	@echo "== 启动实时服务（演示数据库，只打印到控制台），按 Ctrl+C 停止。"
+	$(DEMO_BOT) run
+
+demo: $(STAMP)
+	@echo "== 督办提醒演示：使用独立的演示数据库 $(DEMO)/duban.sqlite3 和配置 $(DEMO)/config/（由随程序发布的示例生成），"
+	@echo "== 不读取也不改动本机的正式数据库、config/ 和 .env；演示配置中没有任何联系方式，消息只打印在控制台"
+	@echo "== （标有【控制台预览·未实际发送】），不会发往任何机器人或邮箱。"
+	@echo "== 导入示例清单（按 $(DEMO_FROM) 导入），回放 $(DEMO_FROM) 至 $(DEMO_UNTIL) 的提醒。"
+	@mkdir -p $(DEMO)/config
+	@cp $(EXAMPLES)/settings.yaml $(EXAMPLES)/units.yaml $(DEMO)/config/
+	@printf '# 演示配置：没有任何联系方式，全部提醒打印在控制台。\nunits: {}\n' > $(DEMO)/config/contacts.yaml
+	@printf '# 演示专用：代替办公室的 .env，演示不读取任何密钥。\n' > $(DEMO)/demo.env
+	$(DEMO_BOT) import $(SAMPLE) --as-of $(DEMO_FROM)
+	$(DEMO_BOT) run --as-of $(DEMO_FROM) --until $(DEMO_UNTIL)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,7 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) data/*.sqlite3
+	rm -rf $(VENV) build data/*.sqlite3
 
 # Regenerate requirements.lock (the Docker image's pinned runtime dependencies) from
 # pyproject.toml: install the project without the test extra into a throwaway venv.

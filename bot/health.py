@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import DubanError
-from bot.store.db import create_store_engine
+from bot.store.db import create_store_engine, describe_url, first_line, parse_url
 from bot.store.models import SENDING, Message, WorkerHeartbeat
 
 CONNECT_TIMEOUT_SECONDS = 5
@@ -46,19 +46,13 @@ def _ago(delta: timedelta) -> str:
 
 def _probe_engine(url: str) -> Engine:
     """An engine that gives up quickly: a healthcheck must answer before its own timeout."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not Path(parsed.database).exists():
             raise DubanError(f"数据库文件 {parsed.database} 不存在：bot 尚未运行过，或 DUBAN_DATABASE_URL 指错了位置。")
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         url = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_SECONDS)}).render_as_string(hide_password=False)
     return create_store_engine(url)
-
-
-def _first_line(exc: BaseException) -> str:
-    cause = getattr(exc, "orig", None) or exc
-    lines = str(cause).strip().splitlines()
-    return lines[0] if lines else type(cause).__name__
 
 
 def _heartbeat(conn, now: datetime, max_age: timedelta) -> Check:
@@ -86,7 +80,7 @@ def _leases(conn, now: datetime, margin: timedelta) -> Check:
 
 def run_health(url: str, now: datetime, max_heartbeat_age: timedelta, lease_margin: timedelta) -> list[Check]:
     """The three checks in order; once the database fails the others cannot be answered."""
-    shown = make_url(url).render_as_string(hide_password=True)
+    shown = describe_url(url)
     try:
         engine = _probe_engine(url)
     except DubanError as exc:
@@ -102,6 +96,6 @@ def run_health(url: str, now: datetime, max_heartbeat_age: timedelta, lease_marg
                 checks.append(Check(HEARTBEAT, False, "调度心跳：数据库尚未初始化（没有提醒服务的表），请先启动 bot run。"))
             return checks
     except SQLAlchemyError as exc:
-        return [Check(DATABASE, False, f"数据库：无法连接 {shown}：{_first_line(exc)}")]
+        return [Check(DATABASE, False, f"数据库：无法连接 {shown}：{first_line(exc)}")]
     finally:
         engine.dispose()

@@ -167,7 +167,7 @@ class Dispatcher:
             channel = self._channel(message.contact)
         except DubanError as exc:
             name = describe_contact(message.contact)
-            result = DeliveryResult(ok=False, permanent=True, detail=f"联系方式配置有误：{exc.format_message()}")
+            result = DeliveryResult(ok=False, permanent=True, detail=f"联系方式配置有误：{exc.message}")
         else:
             name = channel.describe()
             try:

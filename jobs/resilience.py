@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Callable, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,9 +22,10 @@ def is_outage(exc: BaseException) -> bool:
 
 def short(exc: BaseException) -> str:
     """The first line of the driver's message: no SQL, no parameters (they may hold message text)."""
+    from bot.store.db import first_line
+
     orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip().splitlines()
-    return f"{type(orig).__name__}: {text[0] if text else ''}"[:200]
+    return f"{type(orig).__name__}: {first_line(exc)}"[:200]
 
 
 def until_stored(action: Callable[[], T], stop: threading.Event, what: str) -> tuple[bool, T | None]:
@@ -50,19 +52,26 @@ def until_stored(action: Callable[[], T], stop: threading.Event, what: str) -> t
         pause = min(pause * 2, MAX_PAUSE)
 
 
-def wait_for_store(url: str, stop: threading.Event):
-    """open_store, waiting for a database that is not up yet (containers start in any order)."""
-    from bot.errors import DubanError
+def wait_for_store(url: str, stop: threading.Event, *, create: bool = True, give_up_after: float | None = None):
+    """open_store, waiting for a database that is not up yet (containers start in any order).
+
+    The live service waits as long as it takes; a one-shot run (cron) passes `give_up_after`
+    seconds and then fails with exit code 1 instead of hanging.
+    """
+    from bot.errors import FAILURE, DubanError
     from bot.store import open_store
 
-    pause = 1.0
+    pause, deadline = 1.0, None if give_up_after is None else time.monotonic() + give_up_after
     while True:
         try:
-            return open_store(url)
+            return open_store(url, create=create)
         except DubanError as exc:
             if exc.__cause__ is None or not is_outage(exc.__cause__):
                 raise
+            if deadline is not None and time.monotonic() + pause > deadline:
+                raise DubanError(f"{exc.message}。已等待约 {give_up_after:.0f} 秒仍无法连接，放弃本次运行；"
+                                 "请确认数据库已启动、地址正确。", exit_code=FAILURE) from exc.__cause__
             log.warning("无法连接数据库（%s），%.0f 秒后重试", short(exc.__cause__), pause)
         if stop.wait(pause):
-            raise DubanError("数据库一直不可用，收到停止信号后退出。", exit_code=1)
+            raise DubanError("数据库一直不可用，收到停止信号后退出。", exit_code=FAILURE)
         pause = min(pause * 2, MAX_PAUSE)

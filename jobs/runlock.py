@@ -2,8 +2,10 @@
 
 SQLite has no row locks, so two senders could both claim a message between a read and a
 write. flock is released by the kernel when the process dies, even by kill -9, so a crashed
-run never leaves a stale lock behind. PostgreSQL needs no lock: any number of workers may
-share it (claims use SKIP LOCKED).
+run never holds a stale lock; a clean stop also removes the file. Because the file can be
+removed under a process that just opened it, the lock counts only if the path still names
+the file that was locked. PostgreSQL needs no lock: any number of workers may share it
+(claims use SKIP LOCKED).
 """
 from __future__ import annotations
 
@@ -13,17 +15,54 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy.engine import make_url
-
 from bot.errors import DubanError
+from bot.store.db import parse_url
 
 
 def lock_path(url: str) -> Path | None:
     """The lock file of a SQLite URL; None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database + ".run.lock")
+
+
+def _busy(url: str, handle) -> DubanError:
+    handle.seek(0)
+    holder = handle.read().strip() or "未知"
+    return DubanError(
+        f"已有一个 python -m bot run 正在使用数据库 {parse_url(url).database}（进程 {holder}）。"
+        "SQLite 数据库同一时间只能运行一个发送进程，以免同一条提醒发送两次。"
+        "请先停止正在运行的进程（Ctrl+C），或改用 PostgreSQL 以运行多个进程。")
+
+
+def _open(path: Path):
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise DubanError(
+            f"无法创建运行锁文件 {path}（{exc.strerror}）：bot run 需要在数据库文件旁写入这个小文件。"
+            "请确认该目录可写（不是只读文件系统、当前用户有写权限），或用 DUBAN_DATABASE_URL 指向可写位置的数据库。"
+        ) from None
+
+
+def _locked(path: Path, url: str):
+    """The open, locked handle of `path`, retrying when the file was replaced meanwhile."""
+    while True:
+        handle = _open(path)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            error = _busy(url, handle)
+            handle.close()
+            raise error from None
+        try:
+            if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass  # removed by the runner that just stopped: lock the new file instead
+        handle.close()
 
 
 @contextmanager
@@ -32,24 +71,17 @@ def single_runner(url: str) -> Iterator[None]:
     if path is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "未知"
-            raise DubanError(
-                f"已有一个 python -m bot run 正在使用数据库 {make_url(url).database}（进程 {holder}）。"
-                "SQLite 数据库同一时间只能运行一个发送进程，以免同一条提醒发送两次。"
-                "请先停止正在运行的进程（Ctrl+C），或改用 PostgreSQL 以运行多个进程。",
-                exit_code=2,
-            ) from None
+    handle = _locked(path, url)
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        yield
+    finally:
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            path.unlink(missing_ok=True)  # while still locked: nobody else can hold this file
+        except OSError:
+            pass  # a read-only directory since start: the lock is released below all the same
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()

@@ -2,12 +2,19 @@
 
 Commands are registered in COMMANDS with their one-line help and imported only when
 invoked, so `extract` starts fast and does not pay for SQLAlchemy or the scheduler.
+The group reads `.env`, sets up logging, and is the one place where failures become
+`错误: …` and an exit code (bot/cli/failures.py); click's own texts are in Chinese (zh).
 """
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 
 import click
+
+from bot.cli import zh
+
+zh.install()
 
 # name: (module, attribute, short help). One line per command; the module holds the rest.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -27,6 +34,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check-config": ("bot.cli.cmd_check", "check_config", "检查配置和环境变量，不发送任何消息"),
     "health": ("bot.cli.cmd_check", "health", "健康检查（供容器使用，退出码 0/1）"),
 }
+EPILOG = "退出码：0 正常；1 发现问题或运行失败（如数据库不可用）；2 输入或用法错误。详见 docs/cli.md。"
+
+
+def package_version() -> str:
+    try:
+        return version("duban")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "未安装（源码目录）"
 
 
 class LazyGroup(click.Group):
@@ -43,9 +58,28 @@ class LazyGroup(click.Group):
         with formatter.section("命令"):
             formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
+    def invoke(self, ctx: click.Context):
+        """Every command runs inside here: known failures print `错误: …` and exit with their code."""
+        from bot.cli.failures import describe
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            failure = describe(exc)
+            if failure is None:
+                raise
+            click.echo(f"错误: {failure.message}", err=True)
+            ctx.exit(failure.exit_code)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.option("--env-file", "env_file", type=click.Path(dir_okay=False), metavar="PATH",
+              help="从该文件读取环境变量（默认：当前目录的 .env，存在时读取）；已在环境中设置的变量优先")
+@click.version_option(package_version(), "--version", "-V", prog_name="督办提醒 (Duban)",
+                      message="%(prog)s %(version)s")
+def cli(env_file: str | None) -> None:
     """督办提醒 (Duban)：从任务清单中抽取时间节点，按提前量提醒各责任单位。
 
     \b
@@ -54,6 +88,11 @@ def cli() -> None:
       python -m bot import data/fujian-ipa-2024-task-list.md
       python -m bot plan --as-of 2024-05-22 --until 2024-12-31
     """
+    from bot import envfile
+    from bot.cli import logs
+
+    envfile.load(env_file)
+    logs.configure()
 
 
 def main() -> None:
