@@ -64,10 +64,12 @@ def compose(sections: list[Section], today: date, admin_name: str) -> Message:
     total = sum(len({(r.milestone_id, r.occurrence) for r in s.reminders}) for s in sections)
     units = len({s.unit for s in sections})
     head = f"督办提醒汇总（发给{inert_text(admin_name)}）：{units} 个单位，{total} 项时间节点"
-    why = [f"{ROLE_TEXT[role]}：{'、'.join(inert_text(s.unit) for s, _ in digests if s.role == role)}"
-           for role in (FALLBACK, COPY) if any(s.role == role for s, _ in digests)]
-    markdown = "\n\n".join([f"## {head}", *why, *(m.markdown for _, m in digests)])
-    text = "\n\n".join([f"【{head}】", *why, *(m.text for _, m in digests)])
+    def why(inert) -> list[str]:  # unit names are document text: inert in each dialect (F08)
+        return [f"{ROLE_TEXT[role]}：{'、'.join(inert(s.unit) for s, _ in digests if s.role == role)}"
+                for role in (FALLBACK, COPY) if any(s.role == role for s, _ in digests)]
+
+    markdown = "\n\n".join([f"## {inert_markdown(head)}", *why(inert_markdown), *(m.markdown for _, m in digests)])
+    text = "\n\n".join([f"【{head}】", *why(inert_text), *(m.text for _, m in digests)])
     return Message(
         unit=admin_name,
         subject=f"督办提醒汇总｜{units} 个单位，{total} 项时间节点",

@@ -1,7 +1,8 @@
 """The console channel: prints the message, clearly marked as not sent.
 
 It lets a newcomer watch the bot work before any robot or mailbox is configured,
-and is where reminders go for units without a contact.
+and is where reminders go for units without a contact. Whatever a message carries, no
+control or bidi character reaches the terminal.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 from typing import TextIO
 
 from bot.notify.base import Channel, ChannelConfigError, DeliveryResult, Message
+from bot.notify.render import inert_text, visible
 
 BANNER = "【控制台预览·未实际发送】"
 _print_lock = threading.Lock()
@@ -27,11 +29,11 @@ class ConsoleChannel(Channel):
 
     def _deliver(self, message: Message) -> DeliveryResult:
         stream = self.stream or sys.stdout
-        body = "\n".join(f"┃ {line}" for line in message.text.splitlines())
+        body = "\n".join(f"┃ {line}" for line in visible(message.text).splitlines())
         mentions = f"\n┃ （将 @ 手机号：{'、'.join(message.mentions)}）" if message.mentions else ""
         block = (
-            f"┏━━ {BANNER} 收件单位：{message.unit}\n"
-            f"┃ 主题：{message.subject}\n┃\n{body}{mentions}\n"
+            f"┏━━ {BANNER} 收件单位：{inert_text(message.unit)}\n"
+            f"┃ 主题：{inert_text(message.subject)}\n┃\n{body}{mentions}\n"
             f"┗━━ {BANNER}\n"
         )
         with _print_lock:

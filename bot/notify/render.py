@@ -1,14 +1,19 @@
 """The Chinese reminder digest: one message per unit, rendered as markdown, text and HTML.
 
-Text taken from the document (titles, actions, document names) is made inert before
-it enters a message: a task titled "<@zhangsan> @all **x** [y](http://evil)" must not
-mention anyone, bold anything or carry a link. Markdown control characters become
+Text taken from the document (titles, actions, document and unit names) is made inert
+before it enters a message: a task titled "<@zhangsan> @all **x** [y](http://evil)" must
+not mention anyone, bold anything or carry a link. Markdown control characters become
 their full-width look-alikes (readable in Chinese text, meaningless to every robot's
-markdown), "@" becomes "＠", and "://" is broken so clients do not auto-link.
+markdown), "@" becomes "＠", and "://" is broken so clients do not auto-link; a unit name
+inside the `done` command's code span cannot close it (its backticks are look-alikes too).
+Invisible characters (controls such as ESC, bidi overrides, zero-width marks) are
+dropped from every rendering and from the console preview, whatever ingest let through:
+they would rewrite a terminal or make a message read differently from what it says.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -27,14 +32,22 @@ _WHITESPACE = re.compile(r"\s+")
 _COLOUR = re.compile(r'<font color="\w+">(.*?)</font>')
 
 
+def visible(text: str) -> str:
+    """`text` without control (Cc, except tab and newline) and format (Cf: bidi, zero-width) characters."""
+    text = str(text)
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
 def inert_text(text: str) -> str:
-    """Document text for plain messages: one line, no @mention."""
-    return _WHITESPACE.sub(" ", str(text)).strip().replace("@", "＠")
+    """Document text for plain messages: one visible line, no @mention."""
+    return _WHITESPACE.sub(" ", visible(text)).strip().replace("@", "＠")
 
 
 def inert_markdown(text: str) -> str:
-    """Document text for markdown: one line, no markup, mention, tag or link."""
-    return _WHITESPACE.sub(" ", str(text)).strip().translate(_MARKDOWN_LOOKALIKES).replace("://", "：//")
+    """Document text for markdown: one visible line, no markup, mention, tag, link or backtick."""
+    return inert_text(text).translate(_MARKDOWN_LOOKALIKES).replace("://", "：//")
 
 
 def without_colour(markdown: str) -> str:
@@ -118,12 +131,13 @@ TEXT = _Style(inert_text, "【督办提醒】{unit}", lambda n, title, item: f"{
               "   {label}：{value}", "{done}")
 
 
-def _lines(style: _Style, unit: str, items: list[ReminderItem], summary: str, done: str) -> str:
+def _lines(style: _Style, unit: str, items: list[ReminderItem], summary: str, how_to_done: str) -> str:
     lines = [style.heading.format(unit=style.inert(unit)), summary, ""]
     for n, item in enumerate(items, 1):
         lines.append(style.entry(n, _title(item, style.inert), item))
         lines.extend(style.fact.format(label=label, value=value) for label, value in _facts(item, style.inert))
         lines.append("")
+    done = _how_to_done(how_to_done, style.inert(unit), items)
     lines.append("办结后请告知督办人员，或由管理员执行：" + style.command.format(done=done))
     return "\n".join(lines)
 
@@ -164,14 +178,13 @@ def render_digest(unit: str, items: list[ReminderItem], today: date, how_to_done
     summary = f"截至 {today.isoformat()}，共 {len(ordered)} 项时间节点需要办理" + (
         f"（{counts_text}）。" if counts_text else "。"
     )
-    done = _how_to_done(how_to_done, inert_text(unit), ordered)
     subject = f"督办提醒｜{inert_text(unit)}：{len(ordered)} 项时间节点" + (f"，{overdue} 项已逾期" if overdue else "")
     return Message(
         unit=unit,
         subject=subject,
-        markdown=_lines(MARKDOWN, unit, ordered, summary, done),
-        text=_lines(TEXT, unit, ordered, summary, done),
-        html=_html(unit, ordered, summary, done),
+        markdown=_lines(MARKDOWN, unit, ordered, summary, how_to_done),
+        text=_lines(TEXT, unit, ordered, summary, how_to_done),
+        html=_html(unit, ordered, summary, _how_to_done(how_to_done, inert_text(unit), ordered)),
         notice=f"【督办提醒】{inert_text(unit)}有 {len(ordered)} 项时间节点需要办理"
         + (f"（{overdue} 项已逾期）" if overdue else "")
         + "，详见上一条消息，请相关同志及时处理。",

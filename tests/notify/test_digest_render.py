@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import pytest
@@ -83,6 +84,79 @@ def test_document_text_cannot_mention_anyone_in_text_html_or_notice():
     for text in (message.text, message.html, message.subject, message.notice):
         assert "@" not in text
     assert "<@" not in message.html and "&lt;＠zhangsan&gt;" in message.html
+
+
+# The redteam's F08 unit name: a "/" splits the unit cell, so the link target is tel:110.
+INJECTED_UNIT = "办公室`[紧急:点此办结](tel:110)`"
+
+
+def code_spans(markdown: str) -> list[str]:
+    return re.findall(r"`([^`]*)`", markdown)
+
+
+def test_a_unit_name_cannot_close_the_done_command_code_span():
+    message = render_digest(INJECTED_UNIT, [item(1, date(2024, 7, 1))], TODAY, DONE)
+    command_line = message.markdown.splitlines()[-1]
+    assert command_line.count("`") == 2 and command_line.endswith("`")
+    [span] = code_spans(command_line)
+    assert span.startswith("python -m bot done 1-1 --unit 办公室")
+    assert "](" not in message.markdown and "［紧急:点此办结］(tel:110)" in span
+    assert f"--unit {INJECTED_UNIT}" in message.text  # plain text renders nothing: the name stays copyable
+
+
+def test_the_admin_summary_names_forwarded_units_inertly():
+    from datetime import timedelta
+
+    from jobs.compose import FALLBACK, Section, compose
+
+    class Stub:  # what compose reads of a reminder
+        def __init__(self, unit):
+            task = type("T", (), {"no": 1, "title": "盘点", "document": type("D", (), {"title": DOC})()})()
+            self.milestone = type("M", (), {"task": task, "action": "完成盘点", "expr": "", "id": 7})()
+            self.unit = type("U", (), {"name": unit})()
+            self.milestone_id, self.occurrence, self.lead_days, self.unverified = 7, 0, 3, False
+            self.due = TODAY + timedelta(days=3)
+
+    message = compose([Section(INJECTED_UNIT, FALLBACK, [Stub(INJECTED_UNIT)]), Section("保护处", FALLBACK, [Stub("保护处")])],
+                      TODAY, "管理员")
+    forwarded = next(line for line in message.markdown.splitlines() if "转给管理员" in line)
+    assert "`" not in forwarded and "[" not in forwarded and "](" not in forwarded
+    assert "办公室｀［紧急:点此办结］(tel:110)｀" in forwarded
+    assert "](" not in message.markdown
+
+
+INVISIBLE = "\x1b[2J\x1b]0;PWNED\x07红\u202etxt.exe\u200b\ufeff\u2066x\u2069\x00\x85"
+
+
+def test_controls_bidi_overrides_and_zero_width_characters_never_reach_a_message():
+    message = render_digest("运用处" + INVISIBLE, [item(1, date(2024, 7, 1), title=INVISIBLE, action=INVISIBLE)],
+                            TODAY, DONE)
+    for text in (message.markdown, message.text, message.html, message.subject, message.notice):
+        assert not invisible(text), repr(text)
+    assert "红txt.exe" in message.text.replace("［", "[")
+
+
+def test_the_console_preview_prints_no_control_character():
+    import io
+
+    from bot.notify import Message
+    from bot.notify.console import ConsoleChannel
+
+    out = io.StringIO()
+    raw = Message(unit="运用处" + INVISIBLE, subject="主题" + INVISIBLE, markdown="", text="第一行" + INVISIBLE + "\n第二行")
+    assert ConsoleChannel(stream=out).send(raw).ok
+    printed = out.getvalue()
+    assert not invisible(printed), repr(printed)
+    assert "收件单位：运用处[2J]0;PWNED红txt.exe" in printed and "┃ 第二行" in printed
+
+
+def invisible(text: str) -> set[str]:
+    return {ch for ch in text if ch not in "\n" and unicodedata.category(ch) in ("Cc", "Cf")}
+
+
+@given(st.text())
+def test_rendered_text_never_carries_a_control_or_format_character(text):
+    assert not invisible(inert_text(text)) and not invisible(inert_markdown(text))
 
 
 @given(st.text())
