@@ -17,7 +17,7 @@ DEMO_BOT   := env -u DUBAN_UNITS -u DUBAN_TIMEZONE -u DUBAN_SEND_TIME -u DUBAN_L
               DUBAN_DATABASE_URL=sqlite:///$(DEMO)/duban.sqlite3 DUBAN_CONFIG_DIR=$(DEMO)/config \
               $(BIN)/python -m bot --env-file $(DEMO)/demo.env
 
-.PHONY: run demo test bench clean
+.PHONY: run demo test bench docs clean
 
 # Re-install whenever pyproject.toml changes; the stamp keeps repeat runs fast.
 $(STAMP): pyproject.toml
@@ -50,6 +50,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH)
+
+# docs/cli.md is generated from the commands' --help; tests/test_cli_docs.py checks it is current.
+docs: $(STAMP)
+	$(BIN)/python -m bot.cli.reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) build data/*.sqlite3

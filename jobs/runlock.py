@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from bot.errors import DubanError
+from bot.errors import DubanError, os_reason
 from bot.store.db import parse_url
 
 
@@ -37,12 +37,14 @@ def _busy(url: str, handle) -> DubanError:
 
 
 def _open(path: Path):
+    if not path.parent.is_dir():
+        raise DubanError(f"数据库所在的目录 {path.parent.resolve()} 不存在：请在项目目录中运行，"
+                         "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库。")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         return open(path, "a+", encoding="utf-8")
     except OSError as exc:
         raise DubanError(
-            f"无法创建运行锁文件 {path}（{exc.strerror}）：bot run 需要在数据库文件旁写入这个小文件。"
+            f"无法创建运行锁文件 {path}（{os_reason(exc)}）：bot run 需要在数据库文件旁写入这个小文件。"
             "请确认该目录可写（不是只读文件系统、当前用户有写权限），或用 DUBAN_DATABASE_URL 指向可写位置的数据库。"
         ) from None
 

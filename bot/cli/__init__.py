@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "units": ("bot.cli.cmd_units", "units", "责任单位目录：检查文档中的单位名称"),
     "import": ("bot.cli.cmd_import", "import_", "导入任务清单到数据库，生成或更新提醒计划"),
     "config": ("bot.cli.cmd_config", "config", "应用或导出 config/ 下的配置"),
+    "init": ("bot.cli.cmd_init", "init", "生成本单位的配置目录（带注释的示例配置）"),
     "contacts": ("bot.cli.cmd_contacts", "contacts", "查看和修改各单位的联系方式"),
     "plan": ("bot.cli.cmd_plan", "plan", "查看提醒计划：何时、发给谁、为什么"),
     "done": ("bot.cli.cmd_done", "done", "标记某单位已完成某时间节点，停止提醒"),
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check-config": ("bot.cli.cmd_check", "check_config", "检查配置和环境变量，不发送任何消息"),
     "health": ("bot.cli.cmd_check", "health", "健康检查（供容器使用，退出码 0/1）"),
 }
+PROG = "python -m bot"
 EPILOG = "退出码：0 正常；1 发现问题或运行失败（如数据库不可用）；2 输入或用法错误。详见 docs/cli.md。"
 
 
@@ -96,4 +98,4 @@ def cli(env_file: str | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="python -m bot")
+    cli(prog_name=PROG)

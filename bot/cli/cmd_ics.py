@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import click
 
 from bot.cli.store_options import store_session
 from bot.errors import DubanError
+from bot.output import output_option, write_output
 
 
 @click.command("export-ics")
 @click.option("--unit", "unit_name", required=True, metavar="UNIT", help="单位名称或简称")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="写入文件（默认输出到屏幕）")
+@output_option("写入该 .ics 文件（默认输出到屏幕）")
 def export_ics(unit_name, output):
     """导出某单位未完成的时间节点为 .ics 日历文件（提醒闹钟 = 该单位的提前量），可导入手机或 Outlook 日历。"""
     from bot.plan.ics import unit_calendar
@@ -29,7 +29,7 @@ def export_ics(unit_name, output):
         data = unit_calendar(unit.name, milestones, {m.id: leads.for_(unit.name, m.kind) for m in milestones},
                              settings, datetime.now(timezone.utc))
     if output:
-        Path(output).write_bytes(data)
+        write_output(output, data)
         click.echo(f"已写入 {output}：{unit.name} 的 {len(milestones)} 个时间节点。")
     else:
         click.echo(data.decode("utf-8"), nl=False)

@@ -1,31 +1,22 @@
 """`python -m bot run`: the reminder service, or a replay of the calendar on a simulated clock."""
 from __future__ import annotations
 
-import logging
-import os
-import sys
 import threading
 from datetime import datetime, time
 
 import click
 
+from bot.cli.options import DAY, BoundedText
 from bot.cli.store_options import parse_day
-from bot.errors import DubanError
+from bot.errors import FAILURE, DubanError
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
-
-
-def _logging() -> None:
-    level = os.environ.get("DUBAN_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=getattr(logging, level, logging.INFO), format=LOG_FORMAT, stream=sys.stderr)
-    for noisy in ("alembic", "apscheduler", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+ONCE_PATIENCE_SECONDS = 60  # `run --once` (cron) gives up on a database that stays down this long
 
 
 @click.command("run")
-@click.option("--as-of", "as_of", metavar="DATE", help="回放的起始日期（与 --until 一起使用），例如 2024-06-20")
-@click.option("--until", metavar="DATE", help="回放的结束日期（含当天），例如 2024-07-05")
-@click.option("--worker-id", metavar="ID", help="工作进程名称（日志和发送记录中显示；默认 主机名-进程号）")
+@click.option("--as-of", "as_of", type=DAY, help="回放的起始日期（与 --until 一起使用），例如 2024-06-20")
+@click.option("--until", type=DAY, help="回放的结束日期（含当天），例如 2024-07-05")
+@click.option("--worker-id", type=BoundedText(200), metavar="ID", help="工作进程名称（日志和发送记录中显示；默认 主机名-进程号）")
 @click.option("--once", is_flag=True, help="只运行一轮（生成到期提醒并发送）后退出，适合 cron 或排查")
 def run(as_of, until, worker_id, once):
     """启动提醒服务：每 30 秒发送到期消息，每天发送时间生成提醒汇总；Ctrl+C 或 SIGTERM 在发完当前消息后停止。
@@ -51,17 +42,20 @@ def run(as_of, until, worker_id, once):
         raise DubanError(f"--until {last} 早于 --as-of {first}，请交换两个日期。")
     if once and first:
         raise DubanError("--once 不能与 --as-of/--until 同时使用：回放本身就会在结束日期后退出。")
-    _logging()
     settings = load_settings()
     url = database_url(settings.database_url)
     stop = threading.Event()
     with single_runner(url):
         stop_on_signals(stop)
         clock = SimulatedClock(datetime.combine(first, time(0), settings.tz)) if first else None
-        worker = Worker(wait_for_store(url, stop), settings, clock, worker_id, stop=stop, wait_for_slots=bool(first))
+        engine = wait_for_store(url, stop, create=False, give_up_after=ONCE_PATIENCE_SECONDS if once else None)
+        worker = Worker(engine, settings, clock, worker_id, stop=stop, wait_for_slots=bool(first))
         if first:
             report = replay(worker, worker.clock, first, last)
             click.echo("\n".join(report.lines(settings.tz)))
+            if stop.is_set():
+                raise DubanError("回放被停止信号中断，未回放到结束日期；再次运行同一命令会从中断处继续（已发送的不会重发）。",
+                                 exit_code=FAILURE)
         elif once:
             worker.prepare()
             result = worker.tick()

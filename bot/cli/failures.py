@@ -11,19 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from bot.errors import BAD_INPUT, FAILURE, DubanError
+from bot.errors import BAD_INPUT, FAILURE, DubanError, os_reason
 
-OS_REASONS = {
-    errno.ENOENT: "不存在（请检查路径，目录须已存在）",
-    errno.EACCES: "没有访问权限",
-    errno.EPERM: "没有访问权限",
-    errno.EISDIR: "是一个目录，应为文件",
-    errno.ENOTDIR: "路径中有一段不是目录",
-    errno.EEXIST: "已存在",
-    errno.EROFS: "位于只读文件系统上",
-    errno.ENOSPC: "磁盘已满",
-    errno.ENAMETOOLONG: "路径过长",
-}
 RUNTIME_ERRNOS = {errno.ENOSPC}
 
 
@@ -34,7 +23,7 @@ class Failure:
 
 
 def _os(exc: OSError) -> Failure:
-    reason = OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    reason = os_reason(exc)
     where = f"{exc.filename}" if exc.filename is not None else "文件"
     code = FAILURE if exc.errno in RUNTIME_ERRNOS else BAD_INPUT
     return Failure(f"无法读写 {where}：{reason}。", code)

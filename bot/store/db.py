@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import DubanError
+from bot.errors import DubanError, os_reason
 
 DEFAULT_URL = "sqlite:///data/duban.sqlite3"
 BACKENDS = ("sqlite", "postgresql")
@@ -56,15 +56,13 @@ def parse_url(url: str) -> URL:
 
 
 def describe_url(url: str | URL) -> str:
-    """The URL for messages and logs: password replaced by ***, password-like query values dropped."""
+    """The URL for messages and logs: password replaced by ***, password-like query parameters left out."""
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except (ArgumentError, ValueError):
         return "（无法解析的数据库地址）"
     secret = [k for k in parsed.query if "pass" in k.lower() or k.lower() in ("sslkey", "token")]
-    if secret:
-        parsed = parsed.update_query_dict({k: "***" for k in secret})
-    return parsed.render_as_string(hide_password=True)
+    return parsed.difference_update_query(secret).render_as_string(hide_password=True)
 
 
 def _sqlite_file(parsed: URL) -> Path | None:
@@ -83,18 +81,19 @@ def create_store_engine(url: str) -> Engine:
     """An engine with the settings every command wants (SQLite: WAL, foreign keys, busy wait)."""
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        path = _sqlite_file(parsed)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                raise DubanError(f"数据库文件 {path} 的上级路径中有一段是文件而不是目录。{URL_HELP}") from None
-            except OSError as exc:
-                raise DubanError(f"无法创建数据库所在的目录 {path.parent}: {exc.strerror}。{URL_HELP}") from None
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise DubanError(f"数据库文件 {path} 的上级路径中有一段是文件而不是目录。{URL_HELP}") from None
+    except OSError as exc:
+        raise DubanError(f"无法创建数据库所在的目录 {path.parent}: {os_reason(exc)}。{URL_HELP}") from None
 
 
 def _missing_file(path: Path | None) -> bool:
@@ -130,6 +129,8 @@ def open_store(url: str | None = None, *, migrate: bool = True, create: bool = T
                 f"数据库 {shown} 不存在，本命令不会新建数据库。请在项目目录中运行，"
                 "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库；"
                 "第一次使用请先导入任务清单（python -m bot import 文件路径）或运行 python -m bot init。")
+        if path is not None:
+            _make_folder(path)
         new = _missing_file(path) or _unmigrated(engine)
         if migrate:
             from bot.store.migrate import upgrade
