@@ -8,19 +8,11 @@ from datetime import date
 import click
 
 from bot.cli.cmd_units import units_path_option
+from bot.cli.options import DAY, YEAR
 from bot.output import JSON, dumps, format_option, table
 
 KIND_LABELS = {"once": "一次", "recurring": "周期", "implicit": "默认年底"}
 _SHORT = {"lead": 22}
-
-
-def _doc_date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"「{value}」不是有效日期，格式应为 YYYY-MM-DD，例如 2024-05-22") from None
 
 
 def _where(flag) -> str:
@@ -78,8 +70,8 @@ def summary(extraction) -> str:
 
 @click.command("extract")
 @click.argument("path")
-@click.option("--year", type=click.IntRange(2000, 2100), help="工作年度（覆盖文档中的年份）")
-@click.option("--doc-date", callback=_doc_date, help="印发日期 YYYY-MM-DD（覆盖文档中的日期）")
+@click.option("--year", type=YEAR, help="工作年度（覆盖文档中的年份）")
+@click.option("--doc-date", type=DAY, help="印发日期 YYYY-MM-DD（覆盖文档中的日期）")
 @units_path_option
 @format_option()
 def extract(path: str, year: int | None, doc_date: date | None, units_path: str | None, fmt: str) -> None:

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import click
 
+from bot.cli.options import DAY
 from bot.cli.store_options import as_of_option, parse_day, resolve_as_of, store_session
 from bot.output import JSON, dumps, format_option, table
 
@@ -25,7 +26,7 @@ def _table_row(row: dict) -> dict:
 
 @click.command("plan")
 @as_of_option("如同今天是该日，重新计算计划（例如 2024-05-22）；默认显示数据库中的现行计划")
-@click.option("--until", metavar="DATE", help="只显示该日及以前发送的提醒")
+@click.option("--until", type=DAY, help="只显示该日及以前发送的提醒")
 @click.option("--unit", "unit_name", metavar="UNIT", help="只显示某单位（名称或简称）")
 @format_option("ics")
 def plan(as_of, until, unit_name, fmt):
