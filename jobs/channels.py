@@ -25,6 +25,15 @@ def contact_channel(contact: Contact, **send_options) -> Channel:
     return channel_from_contact(contact.kind, contact.target, **options)
 
 
+def contact_problem(contact: Contact) -> str | None:
+    """Why the contact cannot be used as stored here (an unset ${VAR}, a malformed key), or None."""
+    try:
+        contact_channel(contact)
+    except DubanError as exc:
+        return exc.message
+    return None
+
+
 def describe_contact(contact: Contact) -> str:
     """The masked form for logs and tables, even when the contact cannot be built."""
     try:

@@ -8,6 +8,7 @@ lease are committed before anything is sent, which bounds a crash's damage to th
 message in flight (it is re-sent after its lease expires: at-least-once).
 
 Leases are judged by `wall` time (real), due-ness by business time: see jobs/clock.py.
+`resend` puts failed messages back in the queue when the admin asks (`deliveries resend`).
 """
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.notify import Message as Rendered
-from bot.store.models import DUE_SQL, PENDING, RETRY, SENDING, Contact, Delivery, Message
+from bot.plan.states import EXPIRED, FAILED, PENDING, PLANNED, QUEUED, RETRY, SENDING
+from bot.plan.transitions import EventLog, transition
+from bot.store.models import DUE_SQL, Contact, Delivery, Message, MessageReminder, Reminder
 from jobs.compose import content_hash
 
 CHUNK = 500
+RESENDABLE = (QUEUED, PLANNED, EXPIRED)  # a resent message carries these reminders again
 LOST = "lost"  # delivery status of an attempt whose worker vanished before recording it
 
 
@@ -141,3 +145,49 @@ def extend(session: Session, ids: list[int], worker_id: str, lease_until: dateti
 def lease_end(wall_now: datetime, seconds: float) -> datetime:
     return wall_now + timedelta(seconds=seconds)
 
+
+
+@dataclass
+class Resent:
+    """What `deliveries resend` did: message ids queued again, and those left with the reason why."""
+
+    queued: list[int]
+    skipped: dict[int, str]
+
+
+def resend(session: Session, now: datetime, actor: str, *, ids: list[int] | None = None, unit_id: int | None = None,
+           since: date | None = None) -> Resent:
+    """Put failed messages back in the queue, due at once, so the next dispatch sends each once more.
+
+    The reminders each carries go back to `queued` on it (unless already sent another way,
+    done or cancelled): the digest does not route them a second time. A message whose
+    contact is disabled, or none of whose reminders still wants sending, is left as it is.
+    """
+    query = select(Message).where(Message.status == FAILED).order_by(Message.id)
+    if ids:
+        query = query.where(Message.id.in_(ids))
+    if unit_id is not None:
+        query = query.where(Message.unit_id == unit_id)
+    if since is not None:
+        query = query.where(Message.send_date >= since)
+    out = Resent([], {})
+    log = EventLog(now, actor)
+    for message in session.scalars(query.with_for_update()):
+        if not message.contact.enabled:
+            out.skipped[message.id] = f"联系方式已停用（{message.contact.disabled_reason or '未说明原因'}），请先修正并重新启用"
+            continue
+        carried = list(session.scalars(select(Reminder).join(MessageReminder)
+                                       .where(MessageReminder.message_id == message.id)))
+        waiting = [r for r in carried if r.status in RESENDABLE]
+        if carried and not waiting:
+            out.skipped[message.id] = "所含提醒已送达、办结或取消，无需重发"
+            continue
+        for rem in waiting:
+            if rem.status != QUEUED:
+                transition(log, rem, QUEUED, f"管理员重新发送失败的消息 #{message.id}")
+        # due at once, whatever the business clock says (as `reap` does): a replay's clock may lag the wall's
+        message.status, message.next_attempt_at = RETRY, message.send_at
+        message.lease_owner = message.lease_until = None
+        out.queued.append(message.id)
+    log.save(session)
+    return out

@@ -7,9 +7,19 @@ and the admin is told once (an admin_notices row, delivered by the notice sweep)
 that refuses its key for good (93000 …) has its contact disabled with the reason; its
 waiting messages are cancelled and the reminders they carried go back to `planned`, so the
 next digest routes them to the unit's other contacts or to the admin.
+
+A contact that cannot be used as configured (a `${VAR}` not set in this process's
+environment, a malformed key) is the office's configuration at fault, not the robot's
+answer: the contact stays enabled, the message fails with its reminders still queued on
+it, the admin is told once per contact and day, and `deliveries resend` sends it again
+once the configuration is fixed (jobs/resend.py).
+
+Every reminder status change goes through bot.plan.transitions; the bulk success path
+declares its one move (`SENT_EDGE`) against the same table.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -19,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from bot.notify import DeliveryResult
 from bot.plan.notices import raise_notice
+from bot.plan.states import REMINDER
+from bot.plan.transitions import EventLog, event_row, transition
 from bot.store.models import (
     ADMIN,
     CANCELLED,
@@ -37,7 +49,7 @@ from bot.store.models import (
     ReminderEvent,
     UTCDateTime,
 )
-from jobs.channels import ROBOTS
+from jobs.channels import ROBOTS, contact_problem
 from jobs.policy import DeliveryPolicy
 
 # Permanent robot codes that blame the message, not the robot: the contact stays enabled.
@@ -66,13 +78,6 @@ class Recorded:
     rerouted: int = 0  # reminders given back to the planner for another route
 
 
-def _reminder_events(session: Session, rows, old: str, new: str, reason: str, at: datetime, actor: str) -> None:
-    ids = list(rows)
-    if ids:
-        session.execute(insert(ReminderEvent), [dict(reminder_id=i, at=at, old_status=old, new_status=new,
-                                                     reason=reason, actor=actor) for i in ids])
-
-
 def _give_back(session: Session, message_ids: list[int], at: datetime, actor: str, why: str) -> int:
     """Reminders of failed/cancelled messages not carried by any live message: replanned or expired."""
     carried = set(session.scalars(select(MessageReminder.reminder_id)
@@ -82,13 +87,13 @@ def _give_back(session: Session, message_ids: list[int], at: datetime, actor: st
         .where(MessageReminder.reminder_id.in_(carried), Message.id.not_in(message_ids),
                Message.status.in_((PENDING, RETRY, SENDING, SENT)))))
     rerouted = 0
+    log = EventLog(at, actor)
     for rem in session.scalars(select(Reminder).where(Reminder.id.in_(carried - alive),
                                                       Reminder.status == QUEUED)):
         new = PLANNED if rem.not_after > at else EXPIRED
-        reason = f"{why}，改由其他联系方式或管理员接收" if new == PLANNED else f"{why}，且已过有效期"
-        _reminder_events(session, [rem.id], rem.status, new, reason, at, actor)
-        rem.status, rem.reason, rem.updated_at = new, reason, at
+        transition(log, rem, new, f"{why}，改由其他联系方式或管理员接收" if new == PLANNED else f"{why}，且已过有效期")
         rerouted += new == PLANNED
+    log.save(session)
     return rerouted
 
 
@@ -113,11 +118,12 @@ _OWNED = (Message.id == bindparam("mid")) & or_(
     (Message.status == RETRY) & Message.lease_owner.is_(None))
 _MARK_SENT = update(Message).where(_OWNED).values(status=SENT, lease_owner=None, lease_until=None, last_error=None,
                                                  sent_at=bindparam("at"))
+SENT_EDGE = REMINDER.edge(QUEUED, SENT)  # the one reminder move of the success path, checked at import
 _REMINDERS_SENT = (update(Reminder)
                    .where(Reminder.id.in_(select(MessageReminder.reminder_id)
                                           .where(MessageReminder.message_id == bindparam("mid"))),
-                          Reminder.status == QUEUED)
-                   .values(status=SENT, reason=bindparam("why"), updated_at=bindparam("at"))
+                          Reminder.status == SENT_EDGE.old)
+                   .values(status=SENT_EDGE.new, reason=bindparam("why"), updated_at=bindparam("at"))
                    .returning(Reminder.id))
 _EVENTS = insert(ReminderEvent)
 
@@ -139,12 +145,12 @@ def _sent_in_one_statement():
     reminded = (update(Reminder)
                 .where(Reminder.id.in_(select(MessageReminder.reminder_id)
                                        .where(MessageReminder.message_id.in_(select(mark.c.id)))),
-                       Reminder.status == QUEUED)
-                .values(status=SENT, reason=bindparam("why"), updated_at=at)
+                       Reminder.status == SENT_EDGE.old)
+                .values(status=SENT_EDGE.new, reason=bindparam("why"), updated_at=at)
                 .returning(Reminder.id).cte("reminded"))
     events = (insert(ReminderEvent)
               .from_select(["reminder_id", "at", "old_status", "new_status", "reason", "actor"],
-                           select(reminded.c.id, at, literal(QUEUED), literal(SENT), bindparam("why"),
+                           select(reminded.c.id, at, literal(SENT_EDGE.old), literal(SENT_EDGE.new), bindparam("why"),
                                   bindparam("worker")))
               .cte("events"))
     return select(exists(select(mark.c.id))).add_cte(delivered, events)
@@ -180,8 +186,7 @@ def record_sent(conn: Connection, attempt: Attempt) -> bool:
         return False
     ids = conn.execute(_REMINDERS_SENT, dict(mid=attempt.message_id, why=why, at=attempt.at)).scalars().all()
     if ids:
-        conn.execute(_EVENTS, [dict(reminder_id=i, at=attempt.at, old_status=QUEUED, new_status=SENT, reason=why,
-                                    actor=attempt.worker) for i in ids])
+        conn.execute(_EVENTS, [event_row(i, SENT_EDGE, why, attempt.at, attempt.worker) for i in ids])
     return True
 
 
@@ -217,6 +222,9 @@ def record(session: Session, attempt: Attempt, policy: DeliveryPolicy, backoff: 
 
 def _fail(session: Session, message: Message, attempt: Attempt) -> Recorded:
     result, contact = attempt.result, message.contact
+    if contact_problem(contact) is not None:  # the office's configuration, not the robot's answer
+        _tell_misconfigured(session, message, attempt)
+        return Recorded(FAILED)
     disable = _disables_contact(message, result) and contact.enabled
     failed = [message.id]
     if disable:
@@ -239,3 +247,16 @@ def _fail(session: Session, message: Message, attempt: Attempt) -> Recorded:
         raise_notice(session, f"delivery-failed-{message.id}", text)
     return Recorded(FAILED, disabled_contact=disable, rerouted=rerouted)
 
+
+def _tell_misconfigured(session: Session, message: Message, attempt: Attempt) -> None:
+    """Once per configuration error and day (not per message): the contact stays enabled, resend after fixing."""
+    if _is_notice(session, message):
+        return
+    digest = hashlib.sha256(attempt.result.detail.encode("utf-8")).hexdigest()[:16]
+    raise_notice(
+        session, f"contact-misconfigured-{digest}-{message.send_date}",
+        f"“{message.unit.name}”的联系方式 {attempt.contact_name} 无法使用：{attempt.result.detail}。"
+        f"该联系方式保持启用，发给它的消息（如消息 #{message.id}）已记为失败，其中的提醒等待重新发送。"
+        "环境变量要设置在运行 python -m bot run 的服务环境中（systemd 的 Environment/EnvironmentFile、"
+        "docker-compose 的 .env 或 environment），或写入运行命令时所在目录的 .env 文件；"
+        "修正后重启服务，再运行 python -m bot deliveries resend --failed 重新发送。")

@@ -169,3 +169,60 @@ def test_a_message_whose_reminders_were_done_meanwhile_is_not_sent(office, clock
 
     assert worker.dispatch().cancelled == 1 and office.robot.received == []
 
+
+
+def test_an_unset_variable_fails_the_message_keeps_the_contact_and_resend_delivers_it_once(office, clock, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    monkeypatch.delenv("WECOM_KEY_X", raising=False)
+    units = [office.unit(name, robot=False) for name in ("保护处", "运用处")]
+    with session_scope(office.engine) as s:
+        s.add_all(Contact(unit_id=uid, kind="wecom", target="${WECOM_KEY_X}", mentions=[]) for uid in units)
+    office.admin()
+    mid = office.milestone("专利盘点", DUE, units)
+    for uid in units:
+        office.reminder(mid, uid, local("2024-06-21"))
+    clock.set(local("2024-06-21"))
+    worker = office.worker(clock)
+    worker.build_digests()
+
+    assert worker.dispatch().failed == 2 and office.robot.received == []
+    with session_scope(office.engine) as s:
+        assert all(c.enabled and c.disabled_reason is None for c in s.scalars(select(Contact).where(Contact.kind == "wecom")))
+        assert {r.status for r in s.scalars(select(Reminder))} == {"queued"}  # waiting on the failed message
+        told = [n.message for n in s.scalars(select(AdminNotice))]
+    assert len(told) == 1  # one configuration error: one notice, not one per message
+    assert "WECOM_KEY_X" in told[0] and "保持启用" in told[0] and ".env" in told[0] and "deliveries resend" in told[0]
+
+    monkeypatch.setenv("WECOM_KEY_X", office.url("保护处"))
+    runner = CliRunner()
+    resent = runner.invoke(cli, ["deliveries", "resend", "--failed", "--unit", "保护处"], catch_exceptions=False)
+    assert resent.exit_code == 0 and "已放回发送队列 1 条消息" in resent.output
+    worker.dispatch()  # the resent message, and the admin's notice
+    assert len(office.received_by("保护处")) == 1 and office.received_by("运用处") == []
+    assert "专利盘点" in markdown_of(office.received_by("保护处")[0])
+    again = runner.invoke(cli, ["deliveries", "resend", "--failed", "--unit", "保护处"], catch_exceptions=False)
+    assert "没有符合条件" in again.output and worker.dispatch().sent == 0
+    assert len(office.received_by("保护处")) == 1  # exactly once
+    with session_scope(office.engine) as s:
+        sent = s.scalars(select(Reminder).where(Reminder.unit_id == units[0])).one()
+        other = s.scalars(select(Reminder).where(Reminder.unit_id == units[1])).one()
+        assert (sent.status, other.status) == (SENT, "queued")  # --unit resent only that unit's message
+
+
+def test_resend_needs_a_selection_and_leaves_a_disabled_contacts_message_alone(office, clock):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from jobs.outbox import resend
+
+    worker = one_due_message(office, clock)
+    office.robot.responder = lambda r: Reply(body={"errcode": 93000, "errmsg": "invalid webhook url"})
+    worker.dispatch()
+    usage = CliRunner().invoke(cli, ["deliveries", "resend"])
+    assert usage.exit_code == 2 and "--failed" in usage.output
+    with session_scope(office.engine) as s:
+        done = resend(s, clock.now(), "test")
+    assert done.queued == [] and "已停用" in done.skipped[message(office.engine).id]

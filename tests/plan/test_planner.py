@@ -132,3 +132,14 @@ def test_it_finds_the_first_send_time_after_a_moment():
 def test_it_refuses_a_naive_as_of():
     with pytest.raises(ValueError):
         plan_milestone(Target(date(2024, 6, 1)), ["保护处"], policy(), CAL, datetime(2024, 5, 1))
+
+
+def test_it_plans_nothing_for_a_deadline_whose_escalation_ended_long_ago():
+    rows = plan("2024-06-30", as_of="2026-04-28T15:00")
+    assert rows and {r.status for r in rows} == {EXPIRED}
+
+
+def test_it_still_catches_up_an_overdue_escalation_that_is_running():
+    rows = plan("2024-06-28", as_of="2024-07-08T10:00", leads=(0,))  # 6 working days late, escalation to 15
+    planned = [r for r in rows if r.status == PLANNED]
+    assert planned[0].kind == OVERDUE and "补发一次" in planned[0].note and planned[0].send_on == date(2024, 7, 9)
