@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "fujian-ipa-2024-task-list.md"
+FUJIAN_UNITS = ROOT / "tests" / "config" / "fujian-units.yaml"
 PG_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -82,14 +83,33 @@ def db_url(request):
     return request.getfixturevalue(fixture)
 
 
+def write_office_config(folder: Path) -> Path:
+    """A config folder of the tests' own: the Fujian directory, default settings, no contacts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "units.yaml").write_text(FUJIAN_UNITS.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "settings.yaml").write_text("# defaults\n", encoding="utf-8")
+    (folder / "contacts.yaml").write_text("units: {}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def office_config(tmp_path, monkeypatch):
+    """DUBAN_CONFIG_DIR at a fresh folder of the tests' own (yielded), no DUBAN_UNITS override."""
+    folder = write_office_config(tmp_path / "office")
+    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("DUBAN_UNITS", raising=False)
+    return folder
+
+
 @pytest.fixture
 def store_config(db_url, tmp_path, monkeypatch):
-    """The CLI and workers pointed at `db_url` and an empty config dir (yielded), with no
-    settings overrides from the environment; engines disposed afterwards."""
+    """The CLI and workers pointed at `db_url` and a config dir of the tests' own (yielded:
+    the Fujian directory, default settings, no contacts), with no settings overrides from
+    the environment; engines disposed afterwards."""
     from bot.store import close_stores
 
-    config = tmp_path / "config"
-    config.mkdir()
+    config = write_office_config(tmp_path / "config")
+    monkeypatch.delenv("DUBAN_UNITS", raising=False)
     monkeypatch.setenv("DUBAN_DATABASE_URL", db_url)
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
     for name in ("DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES"):

@@ -11,35 +11,46 @@ DEFAULT_HEARTBEAT_AGE = 180
 DEFAULT_LEASE_MARGIN = 120
 
 
-def _channel_of(spec):
-    """The channel the dispatcher would build for this contact (raises DubanError when it cannot)."""
+def channel_of(spec):
+    """The channel the dispatcher would build for this contact (raises DubanError when it cannot).
+
+    The one builder check-config, `config apply` and `contacts set` judge contacts with.
+    """
     from bot.store.models import Contact
     from jobs.channels import contact_channel
 
     return contact_channel(Contact(kind=spec.kind, target=spec.target, secret=spec.secret, mentions=list(spec.mentions)))
 
 
-@click.command("check-config")
-@format_option()
-def check_config(fmt: str) -> None:
-    """检查 config/ 下的配置和它引用的环境变量，一次列出全部问题，不发送任何消息。
+def config_dir_option():
+    return click.option("--config-dir", "config_dir", type=click.Path(), metavar="DIR",
+                        help="本单位的配置目录（默认：环境变量 DUBAN_CONFIG_DIR，否则当前目录下的 config/）")
 
-    检查：settings.yaml 各项（含提前天数范围）、单位目录、contacts.yaml 中的单位名称、
-    Webhook 地址和邮箱格式、${变量} 引用的密钥是否已设置、SMTP 设置、发送策略的环境变量。
+
+@click.command("check-config")
+@config_dir_option()
+@format_option()
+def check_config(config_dir, fmt: str) -> None:
+    """检查配置目录中的配置和它引用的环境变量，一次列出全部问题，不发送任何消息。
+
+    检查：三个配置文件是否齐全、settings.yaml 各项（含提前天数范围）、单位目录、contacts.yaml 中的单位名称、
+    Webhook 地址和邮箱格式、${变量} 引用的密钥是否已设置、SMTP 设置、数据库密码是否仍是占位值、
+    发送策略的环境变量。另外提示（不算问题）明文传输的密钥：http:// 机器人地址、不加密的 SMTP 登录。
     有问题时退出码为 1，没有问题为 0。
 
     \b
     示例:
       python -m bot check-config
+      python -m bot check-config --config-dir ~/duban-office
       docker-compose exec bot python -m bot check-config --format json
     """
-    from bot.config.check import SETTINGS, check_config as run_checks
-    from bot.config.settings import config_dir
+    from bot.config.admin.check import SETTINGS, check_config as run_checks
+    from bot.config.paths import config_dir as resolve, units_file
     from bot.errors import DubanError
     from jobs.policy import DeliveryPolicy
 
-    folder = config_dir()
-    report = run_checks(folder, _channel_of)
+    folder = resolve(config_dir)
+    report = run_checks(folder, units_file(config_dir), channel_of)
     try:
         DeliveryPolicy.from_env()  # the dispatcher's DUBAN_* knobs (attempts, leases, robot budgets)
     except DubanError as exc:
@@ -52,6 +63,9 @@ def check_config(fmt: str) -> None:
         rows = [{"n": i, "area": p.area, "message": p.message} for i, p in enumerate(report.problems, 1)]
         click.echo(table(rows, [("n", "#"), ("area", "类别"), ("message", "问题")]))
         click.echo(f"\n共 {len(report.problems)} 个问题（{folder}）。改正后再运行 python -m bot check-config。")
+    if fmt != JSON:
+        for warning in report.warnings:
+            click.echo(f"注意（{warning.area}）: {warning.message}")
     if not report.ok:
         raise click.exceptions.Exit(1)
 

@@ -1,11 +1,13 @@
 """`python -m bot contacts list|set|remove`: one unit's contacts from the command line.
 
-The store is the runtime truth; `config export` writes these changes back to YAML.
+The store is the runtime truth: these commands write it, `config export` writes it back to
+YAML, and `config apply` shows (and asks before) overwriting what they set.
 """
 from __future__ import annotations
 
 import click
 
+from bot.cli.cmd_check import channel_of, config_dir_option
 from bot.cli.store_options import store_session
 from bot.output import JSON, dumps, format_option, table
 
@@ -50,20 +52,49 @@ def list_contacts(fmt) -> None:
             click.echo(f"\n{missing} 个单位没有联系方式，它们的提醒将发给管理员。")
 
 
+def _directory_and_admin(config_dir):
+    """The unit directory and admin name names are resolved through (the office's, never the examples)."""
+    from bot.config.paths import SETTINGS, config_dir as resolve, units_file
+    from bot.config.settings import load_settings
+    from bot.units.directory import load_directory
+
+    return load_directory(units_file(config_dir)), load_settings(resolve(config_dir) / SETTINGS).admin_name
+
+
+def _show(unit_name: str, changes, warnings, fmt: str, unchanged: str) -> None:
+    if fmt == JSON:
+        click.echo(dumps({"unit": unit_name, "changes": changes, "warnings": warnings}))
+        return
+    for warning in warnings:
+        click.echo(f"注意: {warning}", err=True)
+    click.echo("\n".join(c.text for c in changes) or unchanged)
+    if changes:
+        click.echo("（已写入数据库。要让 config apply 保留这些修改，请运行 python -m bot config export -o 配置目录）")
+
+
 @contacts.command("set")
 @click.argument("unit_name", metavar="UNIT")
 @click.option("--wecom", "wecom", multiple=True, metavar="URL", help="企业微信群机器人 Webhook 地址、key 或 ${环境变量}")
-@click.option("--email", "email", multiple=True, metavar="ADDR", help="邮箱地址（可重复）")
+@click.option("--email", "email", multiple=True, metavar="ADDR", help="邮箱地址（可重复，或用逗号分隔多个）")
 @click.option("--dingtalk", multiple=True, metavar="URL", help="钉钉机器人地址或 ${环境变量}")
 @click.option("--feishu", multiple=True, metavar="URL", help="飞书机器人地址或 ${环境变量}")
 @click.option("--mention", "mentions", multiple=True, metavar="MOBILE", help="机器人消息要 @ 的手机号（可重复）")
-def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions) -> None:
-    """设置某单位的联系方式：给出的渠道整体替换该渠道原有的设置，其他渠道不变。"""
-    from bot.config.apply import Applier, contact_spec
+@config_dir_option()
+@format_option()
+def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions, config_dir, fmt) -> None:
+    """设置某单位的联系方式：给出的渠道整体替换该渠道原有的设置，其他渠道不变。
+
+    UNIT 可写标准名称或简称（按单位目录解析）。每个联系方式在写入前按发送渠道的规则检查
+    （与 check-config 相同）：key、地址或 @手机号不对时拒绝，数据库不变。修改只写入数据库；
+    之后用 python -m bot config export -o 配置目录 写回 YAML，免得下次 config apply 覆盖。
+    """
+    from bot.config.admin.apply import Applier
+    from bot.config.admin.channels import refuse_unusable
+    from bot.config.admin.export import contact_spec
+    from bot.config.admin.units import resolve_unit
     from bot.config.contacts import ContactSpec, validate_mentions, validate_target
     from bot.config.yamlfile import Where
     from bot.errors import DubanError
-    from bot.plan.lookup import find_unit
 
     given = {"wecom": wecom, "email": email, "dingtalk": dingtalk, "feishu": feishu}
     if not any(given.values()):
@@ -72,12 +103,14 @@ def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions) -> None:
     specs = [ContactSpec(kind, validate_target(kind, target, Where(f"--{kind}")),
                          robot_mentions if kind != "email" else ())
              for kind, targets in given.items() for target in targets]
+    warnings = [note for spec in specs for note in refuse_unusable(spec, channel_of, f"--{spec.kind}")]
+    directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
-        unit = find_unit(session, unit_name)
-        keep = [c for c in unit.contacts if not given[c.kind]]
+        unit = resolve_unit(session, directory, unit_name, admin_name)
+        keep = [c for c in unit.contacts if not given.get(c.kind)]
         applier = Applier(session)
         applier.contacts(unit, tuple(contact_spec(c) for c in keep) + tuple(specs))
-    click.echo("\n".join(applier.changes) or f"{unit.name} 的联系方式没有变化。")
+    _show(unit.name, applier.changes, warnings, fmt, f"{unit.name} 的联系方式没有变化。")
 
 
 @contacts.command("remove")
@@ -86,16 +119,19 @@ def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions) -> None:
 @click.option("--email", multiple=True, metavar="ADDR", help="只删除这个邮箱")
 @click.option("--dingtalk", multiple=True, metavar="URL", help="只删除这个钉钉地址")
 @click.option("--feishu", multiple=True, metavar="URL", help="只删除这个飞书地址")
-def remove_contacts(unit_name, wecom, email, dingtalk, feishu) -> None:
-    """删除某单位的联系方式；不指定渠道时删除全部（之后其提醒发给管理员）。"""
-    from bot.config.apply import Applier
+@config_dir_option()
+@format_option()
+def remove_contacts(unit_name, wecom, email, dingtalk, feishu, config_dir, fmt) -> None:
+    """删除某单位的联系方式；不指定渠道时删除全部（之后其提醒发给管理员）。UNIT 可写标准名称或简称。"""
+    from bot.config.admin.apply import Applier
+    from bot.config.admin.units import resolve_unit
     from bot.errors import DubanError
-    from bot.plan.lookup import find_unit
 
     given = {("wecom", t) for t in wecom} | {("email", t) for t in email} | \
             {("dingtalk", t) for t in dingtalk} | {("feishu", t) for t in feishu}
+    directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
-        unit = find_unit(session, unit_name)
+        unit = resolve_unit(session, directory, unit_name, admin_name)
         chosen = [c for c in unit.contacts if not given or (c.kind, c.target) in given]
         missing = given - {(c.kind, c.target) for c in unit.contacts}
         if missing:
@@ -104,4 +140,4 @@ def remove_contacts(unit_name, wecom, email, dingtalk, feishu) -> None:
         applier = Applier(session)
         for contact in chosen:
             applier.remove_contact(unit, contact)
-    click.echo("\n".join(applier.changes) or f"{unit.name} 没有联系方式可删除。")
+    _show(unit.name, applier.changes, [], fmt, f"{unit.name} 没有联系方式可删除。")

@@ -1,1 +1,1 @@
-"""The admin's declarative configuration (config/*.yaml) and its mirror in the store."""
+"""The office's configuration: settings, contacts and YAML parsed here (a leaf), applied by bot.config.admin."""

@@ -3,7 +3,7 @@
 Each unit has a list of contacts, one channel each:
     - wecom: ${WECOM_KEY_BAOHU}        # full webhook URL, bare key, or ${ENV} reference
       mentions: ["13800000000"]        # mobiles to @ (WeCom text message), or "@all"
-    - email: baohu@example.gov.cn
+    - email: baohu@example.gov.cn, zhangsan@example.gov.cn   # one or more addresses
     - dingtalk: ${DINGTALK_TOKEN_X}
       secret: ${DINGTALK_SECRET_X}     # signing secret of DingTalk/Feishu robots
 Secrets are referenced, never required in the file: `${NAME}` is expanded only when sending.
@@ -21,7 +21,9 @@ from bot.errors import DubanError
 CHANNELS = ("wecom", "email", "dingtalk", "feishu")
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MOBILE = re.compile(r"1\d{10}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s,;:/<>]+@[^@\s,;/<>]+\.[^@\s,;/<>]+")
+_EMAIL_LIST = re.compile(r"[,;，；、\s]+")  # the separators the email channel accepts
+TARGET_MAX, SECRET_MAX, LABEL_MAX = 500, 200, 200  # the store's column widths
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]{8,}")
 _SECRETISH = re.compile(r"((?:key|access_token|token|sign|secret)=)([^&\s]+)|(/hook/)([^/?\s]+)", re.I)
 
@@ -64,9 +66,19 @@ def expand_env(text: str, what: str = "联系方式") -> str:
     return ENV_REF.sub(one, text or "")
 
 
+def email_addresses(target: str) -> list[str]:
+    return [a for a in _EMAIL_LIST.split(target or "") if a]
+
+
+def is_email_list(target: str) -> bool:
+    """One or more addresses, comma separated ("a@x.cn, b@x.cn"); a URL with user@host is not one."""
+    addresses = email_addresses(target)
+    return "://" not in target and bool(addresses) and all(_EMAIL.fullmatch(a) for a in addresses)
+
+
 def redact(target: str) -> str:
     """A target fit for output and logs: env references stay, literal keys and tokens are masked."""
-    if not target or ENV_REF.fullmatch(target) or _EMAIL.fullmatch(target):
+    if not target or ENV_REF.fullmatch(target) or is_email_list(target):
         return target
 
     def mask(value: str) -> str:
@@ -83,9 +95,12 @@ def validate_target(kind: str, target: str, where: Where) -> str:
         raise where.error("联系方式不能为空。")
     if ENV_REF.fullmatch(target):
         return target
+    if len(target) > TARGET_MAX:
+        raise where.error(f"联系方式超过 {TARGET_MAX} 个字符，请检查是否粘贴了多余内容。")
     if kind == "email":
-        if not _EMAIL.fullmatch(target):
-            raise where.error(f"邮箱地址格式不对: {target!r}。")
+        bad = [a for a in email_addresses(target) if not _EMAIL.fullmatch(a)]
+        if bad or not email_addresses(target):
+            raise where.error(f"邮箱地址格式不对: {(bad or [target])[0]!r}。多个地址用逗号分隔。")
     elif target.startswith(("http://", "https://")):
         if kind == "wecom" and "key=" not in target:
             raise where.error("企业微信机器人地址中缺少 key= 参数，请粘贴完整的 Webhook 地址或只写 key。")
@@ -126,14 +141,17 @@ def parse_contact(item, where: Where) -> ContactSpec:
     enabled = item.get("enabled", True)
     if not isinstance(enabled, bool):
         raise where.child(item, "enabled").error("应为 true 或 false。")
+    for key, limit in (("secret", SECRET_MAX), ("label", LABEL_MAX), ("disabled_reason", LABEL_MAX)):
+        if item.get(key) and (not isinstance(item[key], str) or len(item[key]) > limit):
+            raise where.child(item, key).error(f"应为不超过 {limit} 个字符的文字。")
     return ContactSpec(
         kind=kind,
         target=validate_target(kind, item[kind], where.child(item, kind)),
         mentions=validate_mentions(item.get("mentions") or YList(), where.child(item, "mentions")),
-        secret=str(item["secret"]) if item.get("secret") else None,
-        label=str(item.get("label") or ""),
+        secret=item.get("secret") or None,
+        label=item.get("label") or "",
         enabled=enabled,
-        disabled_reason=str(item["disabled_reason"]) if item.get("disabled_reason") else None,
+        disabled_reason=item.get("disabled_reason") or None,
     )
 
 

@@ -1,7 +1,10 @@
 """config/settings.yaml: the settings that are not per unit, overridable by environment variables.
 
+This is the parsing leaf: it imports nothing of the store, the units or the planner, so
+every layer can take a Settings without pulling the others in.
+
 Environment (wins over the file):
-  DUBAN_CONFIG_DIR     where settings.yaml, contacts.yaml and units.yaml live (default ./config)
+  DUBAN_CONFIG_DIR     where settings.yaml, contacts.yaml and units.yaml live (bot.config.paths)
   DUBAN_DATABASE_URL   any SQLAlchemy URL (default sqlite:///data/duban.sqlite3, relative to the cwd)
   DUBAN_TIMEZONE       IANA zone of the office (default Asia/Shanghai, whatever the server's clock)
   DUBAN_SEND_TIME      HH:MM of the daily send (default 09:00)
@@ -18,11 +21,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.contacts import ContactSpec, parse_contact_list
+from bot.config.paths import SETTINGS, config_dir
 from bot.config.yamlfile import Where, YDict, YList, load_yaml
 
 DEFAULT_LEADS = (30, 14, 7, 3, 1, 0)
 MAX_LEAD_DAYS = 366
 KINDS = ("once", "recurring", "implicit")
+NAME_MAX = 200  # the store's widths for unit names and calendar day names
+CALENDAR_NAME_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -74,13 +80,9 @@ class Settings:
         return ZoneInfo(self.timezone)
 
 
-def config_dir() -> Path:
-    return Path(os.environ.get("DUBAN_CONFIG_DIR") or "config")
-
-
 def _int(value, where: Where, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise where.error(f"应为 {low} 到 {high} 之间的整数，实际为 {value!r}。")
+        raise where.error(f"应为 {low} 到 {high} 之间的整数，实际为 {_shown(value)}。")
     return value
 
 
@@ -92,19 +94,28 @@ def _leads(value, where: Where) -> tuple[int, ...]:
 
 
 def _time(value, where: Where) -> time:
-    text = str(value) if not isinstance(value, int) else f"{value // 60}:{value % 60:02d}"  # YAML reads 9:00 as 540
-    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    if not isinstance(value, str):
+        raise where.error(f"发送时间应写成带引号的 \"HH:MM\"（例如 \"09:00\"），实际为 {_shown(value)}：不带冒号的数字不是时刻。")
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
     if not m:
-        raise where.error(f"发送时间应写成 \"HH:MM\"（例如 \"09:00\"），实际为 {value!r}。")
+        raise where.error(f"发送时间应写成 \"HH:MM\"（例如 \"09:00\"），实际为 {_shown(value)}。")
     return time(int(m.group(1)), int(m.group(2)))
+
+
+def _shown(value) -> str:
+    """A value quoted in an error, kept short whatever the admin wrote."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _zone(value, where: Where) -> str:
     try:
-        ZoneInfo(str(value))
+        if not isinstance(value, str):
+            raise ValueError(value)
+        ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise where.error(f"未知时区 {value!r}，请使用 IANA 名称，例如 Asia/Shanghai。") from exc
-    return str(value)
+        raise where.error(f"未知时区 {_shown(value)}，请使用 IANA 名称，例如 Asia/Shanghai。") from exc
+    return value
 
 
 def _mapping(value, where: Where, known: tuple[str, ...]) -> YDict:
@@ -135,7 +146,10 @@ def _calendar(value, where: Where) -> tuple[CalendarDay, ...]:
             raise at.error("缺少 date 或格式不对，应写成 2027-01-01。")
         if not isinstance(item.get("workday"), bool):
             raise at.error("缺少 workday: true（调休上班）或 workday: false（放假）。")
-        days.append(CalendarDay(item["date"], item["workday"], str(item.get("name") or "")))
+        name = item.get("name") or ""
+        if not isinstance(name, str) or len(name) > CALENDAR_NAME_MAX:
+            raise at.child(item, "name").error(f"名称应为不超过 {CALENDAR_NAME_MAX} 个字的文字，例如 元旦。")
+        days.append(CalendarDay(item["date"], item["workday"], name))
     return tuple(days)
 
 
@@ -179,14 +193,17 @@ def parse_settings(data: YDict, where: Where) -> Settings:
         ad = _mapping(data["admin"], at("admin"), ("name", "contacts"))
         aw = at("admin")
         if "name" in ad:
-            if not isinstance(ad["name"], str) or not ad["name"].strip():
-                raise aw.child(ad, "name").error("管理员名称不能为空。")
-            kw["admin_name"] = ad["name"].strip()
+            name = ad["name"]
+            if not isinstance(name, str):
+                raise aw.child(ad, "name").error(f"管理员名称应为一段文字（一个名称），实际为 {_shown(name)}。")
+            if not name.strip() or len(name.strip()) > NAME_MAX:
+                raise aw.child(ad, "name").error(f"管理员名称不能为空，也不能超过 {NAME_MAX} 个字。")
+            kw["admin_name"] = name.strip()
         kw["admin_contacts"] = parse_contact_list(ad.get("contacts") or YList(), aw.child(ad, "contacts"))
     if "implicit_due" in data:
         m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(data["implicit_due"]).strip())
         if not m or not _valid_month_day(int(m.group(1)), int(m.group(2))):
-            raise at("implicit_due").error("应写成 \"MM-DD\"，例如 \"12-31\"。")
+            raise at("implicit_due").error("应写成每年都有的日期 \"MM-DD\"，例如 \"12-31\"（02-29 只在闰年存在，请写 02-28 或 03-01）。")
         kw["implicit_due"] = (int(m.group(1)), int(m.group(2)))
     for key, low, high in (("catch_up_hours", 0, 24 * 30), ("long_holiday_days", 1, 30), ("horizon_days", 30, 3660),
                             ("due_soon_days", 1, 60)):
@@ -198,8 +215,9 @@ def parse_settings(data: YDict, where: Where) -> Settings:
 
 
 def _valid_month_day(month: int, day: int) -> bool:
+    """A day every year has: checked against a common year, since the due date falls in any year."""
     try:
-        date(2024, month, day)
+        date(2023, month, day)
     except ValueError:
         return False
     return True
@@ -227,8 +245,12 @@ def _apply_env(settings: Settings) -> Settings:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Settings from config/settings.yaml (missing file: defaults) with the environment applied."""
-    path = path or config_dir() / "settings.yaml"
+    """Settings from settings.yaml of the config folder (missing file: defaults) with the environment applied.
+
+    The runtime reads its policy from the store; only commands that write the store from
+    the files (`config apply`) insist that the file exists.
+    """
+    path = path or config_dir() / SETTINGS
     mtime = path.stat().st_mtime_ns if path.exists() else 0
     return _cached(str(path), mtime, *_env_key())
 

@@ -1,8 +1,10 @@
 """The unit directory: which written names mean which responsible units.
 
-Loaded from `config/units.yaml` (edited by the admin). Every name and alias maps to
-exactly one entry, so a lookup never has to guess; the loader refuses a directory
-that would make it guess (duplicates, groups naming units that do not exist).
+Loaded from units.yaml of the office's config folder (edited by the admin), never from
+the examples shipped with Duban. Every name and alias maps to exactly one entry, so a
+lookup never has to guess; the loader refuses a directory that would make it guess
+(duplicates, groups naming units that do not exist). Callers that know their folder pass
+the path; `load_directory()` without one resolves it the way every command does.
 """
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.config.paths import UNITS_ENV, units_file
+from bot.config.yamlfile import parse_yaml, read_text
 from bot.errors import DubanError
 
 CANONICAL, ALIAS, GROUP = "canonical", "alias", "group"
-ENV_PATH = "DUBAN_UNITS"
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "units.yaml"
 _UNIT_KEYS = {"name", "aliases", "contacts"}
 _GROUP_KEYS = {"name", "aliases", "members", "choose"}
 
@@ -106,12 +108,10 @@ def _entries(items, allowed: set[str], section: str, source: str) -> list[tuple[
 
 
 def parse_directory(text: str, source: str = "<text>") -> Directory:
-    import yaml
-
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise DubanError(f"单位目录 {source} 不是有效的 YAML：{exc}") from None
+        data = parse_yaml(text, source) or {}
+    except DubanError as exc:
+        raise DubanError(f"单位目录不是有效的 YAML：{exc.message}") from None
     if not isinstance(data, dict):
         raise DubanError(f"单位目录 {source}: 顶层应为含 units / groups 的映射")
     units = _entries(data.get("units"), _UNIT_KEYS, "units", source)
@@ -120,21 +120,20 @@ def parse_directory(text: str, source: str = "<text>") -> Directory:
 
 
 def load_directory(path: str | Path | None = None) -> Directory:
-    """The directory at `path`, else $DUBAN_UNITS, else units.yaml in the config folder.
+    """The directory at `path`, else $DUBAN_UNITS, else units.yaml of the config folder.
 
-    A config folder without units.yaml falls back to the directory shipped with Duban.
+    A folder without units.yaml is an error: falling back to the directory shipped with
+    Duban would route an office's reminders by another office's units.
     """
-    from bot.config.settings import config_dir
-
-    configured = config_dir() / "units.yaml"
-    path = Path(path or os.environ.get(ENV_PATH) or (configured if configured.exists() else DEFAULT_PATH))
-    return _load_cached(str(path.resolve()))
+    path = Path(path) if path else units_file()
+    if not path.exists():
+        source = f"（环境变量 {UNITS_ENV}）" if os.environ.get(UNITS_ENV) == str(path) else ""
+        raise DubanError(f"找不到单位目录 {path}{source}；请检查路径，"
+                         "或运行 python -m bot init 新目录 生成一份带注释的示例 units.yaml 后按本单位修改")
+    return _parsed(read_text(path), str(path))
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str) -> Directory:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DubanError(f"找不到单位目录 {path}；请检查路径，或复制 config/units.yaml 后修改") from None
-    return parse_directory(text, path)
+def _parsed(text: str, source: str) -> Directory:
+    """Parsing is cached by content, so an edited file is read afresh in a long-running process."""
+    return parse_directory(text, source)

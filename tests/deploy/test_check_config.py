@@ -44,6 +44,7 @@ units:
 """
 
 CLEAN_ENV = {
+    "POSTGRES_PASSWORD": "Xq7v2mK9pL4sT8wZ",
     "WECOM_KEY_BAOHU": WECOM_KEY,
     "DING_TOKEN_SHANGBIAO": DING_TOKEN,
     "DING_SECRET_SHANGBIAO": "SECabcdef0123456789",
@@ -96,7 +97,7 @@ def test_it_passes_a_clean_config_and_exits_0(config):
 
 # (what is broken, how to break it, expected area, words the problem must contain)
 CASES = [
-    ("unknown unit in contacts", ("contacts.yaml", "  商标监督管理处:", "  宣传教育处:"), "联系方式", ["宣传教育处", "不是已知单位"]),
+    ("unknown unit in contacts", ("contacts.yaml", "  商标监督管理处:", "  宣传教育处:"), "联系方式", ["宣传教育处", "不在单位目录"]),
     ("malformed webhook key", ("env", "WECOM_KEY_BAOHU", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ab!"),
      "渠道配置", ["wecom", "target", "令牌格式不对"]),
     ("webhook URL without key", ("contacts.yaml", "${WECOM_KEY_BAOHU}", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"),
@@ -106,7 +107,7 @@ CASES = [
     ("empty secret", ("env", "WECOM_KEY_BAOHU", ""), "密钥/环境变量", ["WECOM_KEY_BAOHU"]),
     ("lead time out of range", ("settings.yaml", "default: [14, 7, 1, 0]", "default: [400, 7]"), "设置", ["0 到 366", "400"]),
     ("lead times for an unknown unit", ("settings.yaml", "    知识产权保护处: [7, 3, 0]", "    法制处: [7]"), "设置",
-     ["法制处", "不是已知单位"]),
+     ["法制处", "不在单位目录"]),
     ("bad send time", ("settings.yaml", '"09:00"', '"25:00"'), "设置", ["HH:MM"]),
     ("bad time zone in the environment", ("env", "DUBAN_TIMEZONE", "Mars/Olympus"), "设置", ["DUBAN_TIMEZONE", "未知时区"]),
     ("SMTP server not set", ("env", "DUBAN_SMTP_HOST", None), "渠道配置", ["SMTP 服务器", "DUBAN_SMTP_HOST"]),
@@ -118,6 +119,26 @@ CASES = [
     ("broken units directory", ("units.yaml", "  - name: 商标监督管理处\n", "  - name: 商标监督管理处\n    colour: red\n"),
      "单位目录", ["colour"]),
     ("YAML syntax error", ("contacts.yaml", "units:\n", "units:\n  - [\n"), "联系方式", ["YAML 语法错误"]),
+    # F11: values that used to validate and then break
+    ("send time as a bare number", ("settings.yaml", 'send_time: "09:00"', "send_time: 9"), "设置",
+     ["settings.yaml 第 1 行", "不带冒号的数字"]),
+    ("implicit due date only leap years have", ("settings.yaml", 'send_time: "09:00"', 'implicit_due: "02-29"'), "设置",
+     ["implicit_due", "02-29 只在闰年存在"]),
+    ("a calendar date that does not exist", ("settings.yaml", 'send_time: "09:00"',
+                                             "calendar:\n  - {date: 2027-02-30, workday: false}"), "设置",
+     ["settings.yaml 第 2 行", "'2027-02-30' 不是存在的日期"]),
+    ("a calendar name too long for the store", ("settings.yaml", 'send_time: "09:00"',
+                                                "calendar:\n  - {date: 2027-01-01, workday: false, name: " + "假" * 101 + "}"),
+     "设置", ["calendar[0].name", "100 个字"]),
+    ("admin name written as a list", ("settings.yaml", "  name: 督办管理员", "  name: [甲, 乙]"), "设置",
+     ["admin.name", "一段文字", "['甲', '乙']"]),
+    # F12: aliases are refused before any validator can expand them
+    ("a YAML alias", ("settings.yaml", 'send_time: "09:00"', 'x: &a "09:00"\nsend_time: *a'), "设置",
+     ["第 2 行", "不支持 YAML 别名 *a"]),
+    ("a YAML alias in the unit directory", ("units.yaml", "    aliases: [商标处]", "    aliases: &b [商标处]\n  - name: 甲\n    aliases: *b"),
+     "单位目录", ["不支持 YAML 别名 *b"]),
+    # issue 10: the compose file's placeholder password
+    ("the placeholder database password", ("env", "POSTGRES_PASSWORD", "change-me"), "数据库", ["POSTGRES_PASSWORD", "占位值"]),
 ]
 
 
@@ -135,6 +156,36 @@ def test_it_reports_each_kind_of_problem_and_exits_1(config, monkeypatch, what, 
     assert result.exit_code == 1, result.output
     found = problems()
     assert [p for p in found if p["area"] == area and all(w in p["message"] for w in words)], found
+
+
+def test_a_unit_may_be_named_by_its_short_name_and_have_several_email_addresses(config):
+    edit(config, "contacts.yaml", "  商标监督管理处:", "  商标处:")
+    edit(config, "contacts.yaml", "baohu@example.gov.cn", "baohu@example.gov.cn, zhangsan@example.gov.cn")
+    result = run()
+    assert result.exit_code == 0, result.output
+
+
+def test_a_group_is_not_a_unit_to_send_to(config):
+    edit(config, "units.yaml", "    aliases: [商标处]\n",
+         "    aliases: [商标处]\ngroups:\n  - name: 各处室\n    members: [知识产权保护处, 商标监督管理处]\n")
+    edit(config, "contacts.yaml", "  商标监督管理处:", "  各处室:")
+    found = problems()
+    assert [p for p in found if "各处室" in p["message"] and "是一组单位" in p["message"]], found
+
+
+def test_it_warns_about_credentials_sent_in_clear_text_without_failing(config, monkeypatch):
+    """F10: plain SMTP login and http:// webhooks to public hosts are named; loopback ones are not."""
+    monkeypatch.setenv("DUBAN_SMTP_MODE", "plain")
+    monkeypatch.setenv("DUBAN_SMTP_ALLOW_PLAIN_AUTH", "1")
+    monkeypatch.setenv("WECOM_KEY_BAOHU", f"http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={WECOM_KEY}")
+    report = json.loads(run("--format", "json").output)
+    texts = [w["message"] for w in report["warnings"]]
+    assert any("http://" in t and "明文" in t for t in texts), report
+    assert any("plain" in t and "明文" in t for t in texts), report
+    table = run().output
+    assert "注意" in table and WECOM_KEY not in table
+    monkeypatch.setenv("WECOM_KEY_BAOHU", f"http://127.0.0.1:8080/cgi-bin/webhook/send?key={WECOM_KEY}")
+    assert not [w for w in json.loads(run("--format", "json").output)["warnings"] if "http://" in w["message"]]
 
 
 def test_it_lists_every_problem_in_one_run_with_file_and_line(config, monkeypatch):
@@ -172,11 +223,28 @@ def test_it_reports_a_missing_config_folder(config, monkeypatch):
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config / "nowhere"))
     result = run()
     assert result.exit_code == 1
-    assert "nowhere 不存在" in result.output
+    assert "nowhere（来自环境变量 DUBAN_CONFIG_DIR） 不存在" in result.output and "python -m bot init" in result.output
 
 
-def test_it_passes_without_settings_yaml_using_the_defaults(config):
-    (config / "settings.yaml").unlink()
+@pytest.mark.parametrize("name, area", [("settings.yaml", "设置"), ("contacts.yaml", "联系方式")])
+def test_it_says_which_file_is_missing(config, name, area):
+    (config / name).unlink()
     result = run()
+    assert result.exit_code == 1, result.output
+    assert [p for p in problems() if p["area"] == area and f"中没有 {name}" in p["message"]]
+
+
+def test_it_takes_the_folder_from_the_option_over_the_environment(config, monkeypatch, tmp_path):
+    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("DUBAN_UNITS")
+    result = run("--config-dir", str(config))
     assert result.exit_code == 0, result.output
-    assert "3 个联系方式" in result.output
+    assert "2 个单位，4 个联系方式" in result.output
+
+
+def test_an_office_folder_without_units_yaml_never_falls_back_to_the_shipped_directory(config, monkeypatch):
+    (config / "units.yaml").unlink()
+    monkeypatch.delenv("DUBAN_UNITS")
+    found = problems()
+    assert [p for p in found if p["area"] == "单位目录" and "找不到单位目录" in p["message"]], found
+    assert "19 个单位" not in run().output
