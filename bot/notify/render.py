@@ -75,6 +75,7 @@ class ReminderItem:
     milestone: str
     lead_days: int | None = None
     unverified: bool = False
+    units: tuple[str, ...] = ()  # the admin's summary: every unit this item is chased for
 
 
 def days_phrase(days_left: int) -> str:
@@ -102,7 +103,7 @@ def _facts(item: ReminderItem, inert) -> list[tuple[str, str]]:
         ("截止", due_phrase(item)),
         ("来源", f"《{inert(item.document)}》"),
         ("节点编号", inert(item.milestone)),
-    ]
+    ] + ([("单位", "、".join(inert(u) for u in item.units))] if item.units else [])
 
 
 def _how_to_done(how_to_done: str, unit: str, items: list[ReminderItem]) -> str:

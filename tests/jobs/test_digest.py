@@ -126,3 +126,22 @@ def test_with_no_contact_anywhere_messages_are_printed_to_the_console(office, cl
     printed = capsys.readouterr().out
     assert report.dispatch.sent == 1 and office.robot.received == []
     assert "【控制台预览·未实际发送】" in printed and "孤立处室" in printed
+
+
+def test_the_admins_summary_lists_each_milestone_once_with_its_units(office, clock):
+    cities = [f"{c}市知识产权管理部门" for c in ("福州", "厦门", "泉州", "漳州", "三明", "南平", "龙岩", "宁德")]
+    units = [office.unit(name, robot=False) for name in cities]  # no contact: their reminders go to the admin
+    office.admin()
+    office.milestone("梳理盘活存量专利", DUE, units)
+    office.milestone("商标监测", DUE, units[:2])
+    office.plan(local("2024-06-01", 0))
+    clock.set(local("2024-06-21"))
+
+    office.worker(clock).tick()
+
+    [summary] = office.received_by("督办管理员")
+    text = markdown_of(summary)
+    assert text.count("事项：完成梳理盘活存量专利") == 1 and text.count("事项：完成商标监测") == 1
+    listed = [line for line in text.splitlines() if line.startswith("> 单位：")]
+    assert len(listed) == 2 and all(name in listed[0] + listed[1] for name in cities)
+    assert "8 个单位，2 项时间节点" in text
