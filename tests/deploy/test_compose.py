@@ -38,10 +38,14 @@ def _config(folder) -> subprocess.CompletedProcess:
     return subprocess.run([_docker_compose(), "config"], cwd=folder, env=env, capture_output=True, text=True, timeout=60)
 
 
+def _example_env(password: str | None) -> str:
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert "\nPOSTGRES_PASSWORD=\n" in text, "the example must not carry a password anyone could copy"
+    return text if password is None else text.replace("\nPOSTGRES_PASSWORD=\n", f"\nPOSTGRES_PASSWORD={password}\n")
+
+
 def test_it_validates_the_compose_file_with_env_made_from_the_example(tmp_path):
-    env_text = (ROOT / ".env.example").read_text(encoding="utf-8").replace("POSTGRES_PASSWORD=change-me",
-                                                                          "POSTGRES_PASSWORD=Pw0rdFromEnv")
-    done = _config(_project(tmp_path, env_text))
+    done = _config(_project(tmp_path, _example_env("Pw0rdFromEnv")))
     assert done.returncode == 0, done.stderr
     resolved = yaml.safe_load(done.stdout)
     services = resolved["services"]
@@ -57,10 +61,34 @@ def test_it_validates_the_compose_file_with_env_made_from_the_example(tmp_path):
     assert volume in resolved["volumes"], "the database must live in a named volume"
 
 
-def test_it_refuses_to_start_without_a_database_password(tmp_path):
-    done = _config(_project(tmp_path, "WECOM_KEY_BAOHU=\n"))
+@pytest.mark.parametrize("env_text", ["WECOM_KEY_BAOHU=\n", None], ids=["no password line", "example copied unfilled"])
+def test_it_refuses_to_start_without_a_database_password(tmp_path, env_text):
+    done = _config(_project(tmp_path, env_text if env_text is not None else _example_env(None)))
     assert done.returncode != 0
-    assert "POSTGRES_PASSWORD" in done.stderr
+    assert "在 .env 中设置 POSTGRES_PASSWORD" in done.stderr
+
+
+def _database_guard(tmp_path, password: str) -> subprocess.CompletedProcess:
+    """The db service's entrypoint as compose resolves it, run by sh with a stand-in for the image's own."""
+    resolved = yaml.safe_load(_config(_project(tmp_path, _example_env(password))).stdout)
+    shell, flag, script = resolved["services"]["db"]["entrypoint"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stand_in = bin_dir / "docker-entrypoint.sh"
+    stand_in.write_text("#!/bin/sh\necho started \"$@\"\n", encoding="utf-8")
+    stand_in.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "POSTGRES_PASSWORD": password}
+    return subprocess.run([shell, flag, script.replace("$$", "$")], env=env, capture_output=True, text=True, timeout=30)
+
+
+def test_the_database_refuses_the_old_placeholder_password(tmp_path):
+    refused = _database_guard(tmp_path, "change-me")
+    assert refused.returncode == 1 and "POSTGRES_PASSWORD 仍是示例值" in refused.stderr
+
+
+def test_the_database_starts_with_a_real_password(tmp_path):
+    started = _database_guard(tmp_path, "Pw0rdFromEnv")
+    assert started.returncode == 0 and started.stdout.strip() == "started postgres"
 
 
 def _code_env_names() -> set[str]:
@@ -83,9 +111,18 @@ def test_it_only_sets_duban_variables_the_code_reads(name):
     assert written and not unknown, f"{name} sets variables no code reads: {sorted(unknown)}"
 
 
-def test_it_keeps_the_env_file_out_of_git_and_the_image():
-    assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+def test_it_keeps_the_env_file_and_local_state_out_of_git_and_the_image():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert {".env", "build/", "*.run.lock"} <= set(ignored)
     assert ".env" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+
+
+def test_the_image_build_takes_a_base_image_a_pip_index_and_a_ca_certificate():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    args = set(re.findall(r"^ARG (\w+)", dockerfile, re.M))
+    assert {"BASE_IMAGE", "PIP_INDEX_URL", "CA_CERT"} <= args
+    assert re.search(r"^FROM \$\{BASE_IMAGE\}$", dockerfile, re.M)
+    assert "update-ca-certificates" in dockerfile
 
 
 def test_it_pins_every_runtime_dependency_in_the_lock():

@@ -1,0 +1,71 @@
+"""An office's checkout in a temporary folder: its own config, database and .env, and a robot.
+
+Commands run as separate processes from that folder, the way an admin runs them, with
+the environment scrubbed of the developer's DUBAN_* settings.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.notify.loopback import LoopbackRobot
+from tests.conftest import ROOT, SEED
+
+EXAMPLES = ROOT / "bot" / "config" / "examples"
+ADMIN_KEY = "office-admin-key-1"
+UNIT_KEY = "office-baohu-key-1"
+
+
+@dataclass
+class Checkout:
+    root: Path
+    robot: LoopbackRobot
+    env: dict
+
+    def bot(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=self.root, env=env or self.env,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def fingerprint(self) -> dict[str, str]:
+        """Every file of the office outside build/ with a hash of its bytes."""
+        return {str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(self.root.rglob("*")) if p.is_file() and "build" not in p.relative_to(self.root).parts}
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUBAN_", "WECOM_"))}
+    env.update(PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A configured office: contacts for the admin and 保护处 on a loopback robot, the sample imported."""
+    root = tmp_path / "office"
+    config = root / "config"
+    config.mkdir(parents=True)
+    (root / "data").mkdir()
+    for name in ("settings.yaml", "units.yaml"):
+        (config / name).write_bytes((EXAMPLES / name).read_bytes())
+    with LoopbackRobot() as robot:
+        hook = f"{robot.url}/cgi-bin/webhook/send?key="
+        settings = (config / "settings.yaml").read_text(encoding="utf-8")
+        (config / "settings.yaml").write_text(
+            settings.replace("  contacts: []\n", "  contacts:\n    - wecom: ${WECOM_KEY_ADMIN}\n", 1), encoding="utf-8")
+        (config / "contacts.yaml").write_text("units:\n  知识产权保护处:\n    - wecom: ${WECOM_KEY_BAOHU}\n", encoding="utf-8")
+        (root / ".env").write_text(
+            f"DUBAN_DATABASE_URL=sqlite:///{root / 'data' / 'office.sqlite3'}\n"
+            f"DUBAN_CONFIG_DIR={config}\nWECOM_KEY_ADMIN={hook}{ADMIN_KEY}\nWECOM_KEY_BAOHU={hook}{UNIT_KEY}\n",
+            encoding="utf-8")
+        office = Checkout(root, robot, clean_env())
+        for args in (("config", "apply"), ("import", str(SEED), "--as-of", "2024-06-20")):
+            done = office.bot(*args)
+            assert done.returncode == 0, done.stderr
+        assert robot.received == []
+        yield office
