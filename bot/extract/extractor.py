@@ -55,8 +55,7 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
     norm = normalize(text)
     hits = scan(norm.text, ctx)
     milestones = _milestones(norm, [h for h in hits if h.is_deadline], ctx, task)
-    flags = [_past_flag(m, ctx) for m in milestones if m.past]
-    notes = []
+    flags, notes = [], []
     for hit in hits:
         start, end = norm.orig_span(hit.start, hit.end)
         if hit.review and hit.is_deadline:
@@ -73,6 +72,9 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
             ))
         elif isinstance(hit.value, Note):
             notes.append(drop_noise_spaces(text[start:end]))
+    # "一季度末已完成" says it is done: its already-done flag already names the date.
+    done = {(f.start, f.end) for f in flags if f.code == "already-done"}
+    flags += [_past_flag(m, ctx) for m in milestones if m.past and (m.start, m.end) not in done]
     for n_start, n_end in unknown_time_words(norm.text, [(h.start, h.end) for h in hits]):
         start, end = norm.orig_span(n_start, n_end)
         flags.append(Flag(

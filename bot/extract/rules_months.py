@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.extract.rule import (
-    BY, BY_OPT, DAY, LIMIT, MONTH, YEAR_OPT, Part, before_month, checked_date, month_end, rule,
+    BY, BY_OPT, DAY, LIMIT, MONTH, RELATIVE_YEARS, YEAR_OPT, Part, before_month, checked_date, month_end, rule,
     year_fragment, year_of,
 )
 
@@ -24,6 +24,8 @@ MONTH_PARTS = (
     ("中旬", "中旬", 20),
     ("下旬", "下旬", None),
     ("初", "初", 10),
+    ("上、?中旬", "上中旬", 20),
+    ("中、?下旬", "中下旬", None),
 )
 
 
@@ -42,9 +44,12 @@ def _month_part_rule(suffix: str, name: str, day: int | None):
     )
 
 
+PART_DAYS = {"上旬": 10, "中旬": 20, "下旬": None, "初": 10}
+
 # A coordinated list of months or days sharing one tail: "6月底、9月底、12月底前分别…".
-_ITEM = r"\d{1,2}月(?:\d{1,2}[日号]|底|末|份)?"
-_ITEM_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末)|份)?")
+# An item may name its own year, which holds for the items after it ("2022年10月10日和2023年1月10日").
+_ITEM = r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号]|底|末|份)?"
+_ITEM_RE = re.compile(r"(?:(?P<year>\d{4})年)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末)|份)?")
 
 
 def _list_parts(m: re.Match, ctx) -> list[Part]:
@@ -54,28 +59,40 @@ def _list_parts(m: re.Match, ctx) -> list[Part]:
     all_bare = not any(i.group("d") or i.group("end") for i in items)
     before = all_bare and bool(m.group("by"))
     offset = m.start("items")
+    # The list's leading year belongs to its first item's words ("2022年4月10日、7月10日").
+    lead = min((m.start(g) for g in ("year", "rel") if m.group(g)), default=offset)
     parts = []
     for item in items:
+        year = int(item.group("year") or year)
         month = int(item.group("m"))
         if item.group("d"):
             due = checked_date(year, month, int(item.group("d")))
         else:
             due = before_month(year, month) if before else month_end(year, month)
-        parts.append(Part(offset + item.start(), offset + item.end(), due))
+        parts.append(Part(lead if not parts else offset + item.start(), offset + item.end(), due))
     return parts
 
 
 def _range_end(m: re.Match, ctx):
-    """A range is due at its end; an end month before the start month lies in the next year."""
+    """A range is due at its end; an end month before the start month lies in the next year.
+
+    次年/明年 at the end of a range count from the range's start ("2025年11月至次年2月").
+    """
     year = year_of(m, ctx)
-    end_year = year_of(m, ctx, "2") if (m.group("year2") or m.group("rel2")) else year
     m1 = int(m.group("m1"))
     m2 = int(m.group("m2") or m1)
-    if not (m.group("year2") or m.group("rel2")) and m2 < m1:
-        end_year += 1
+    if m.group("year2"):
+        end_year = int(m.group("year2"))
+    elif m.group("rel2"):
+        end_year = year + RELATIVE_YEARS[m.group("rel2")]
+    else:
+        end_year = year + 1 if m2 < m1 else year
     day = m.groupdict().get("d2")
     if day:
         return checked_date(end_year, m2, int(day))
+    part = m.groupdict().get("part")
+    if part and PART_DAYS[part] is not None:
+        return checked_date(end_year, m2, PART_DAYS[part])
     return month_end(end_year, m2)
 
 
@@ -135,22 +152,33 @@ RULES = (
         gate="-/.",
     ),
     rule(
-        "<month>至<month>",
-        (f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<m1>\\d{{1,2}})月?份?(?:至|到|-{{1,2}})(?:{YEAR2})?"
-         f"(?P<m2>\\d{{1,2}})月份?(?:底|末)?{BY_OPT}"),
+        "<yyyymmdd>日前 (separators lost)",
+        (f"{LIMIT}(?<!\\d)(?P<year>(?:19|20)\\d{{2}})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\\d|3[01])(?!\\d)"
+         f"(?:[日号]{BY_OPT}|{BY})"),
+        _full_date,
+        [("20251230日前", "2025-12-30"), ("20240630前", "2024-06-30"), ("20230229日", "invalid")],
+        gate="日号前",
+        review="ocr-date",
+    ),
+    rule(
+        "<month>至<month>, due at the range end",
+        (f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<m1>\\d{{1,2}})(?:月(?:\\d{{1,2}}[日号]|份?(?:底|末|初|[上中下]旬)?))?"
+         f"(?:至|到|-{{1,2}})(?:{YEAR2})?(?P<m2>\\d{{1,2}})月份?(?:底|末|(?P<part>[上中]旬|下旬|初))?{BY_OPT}"),
         _range_end,
         [("4月至6月", "2024-06-30"), ("6-8月", "2024-08-31"), ("1-6月份", "2024-06-30"),
          ("2024年6月至12月", "2024-12-31"), ("11月至次年2月", "2025-02-28"), ("10月至3月", "2025-03-31"),
-         ("2024年10月到2025年1月底前", "2025-01-31")],
+         ("2024年10月到2025年1月底前", "2025-01-31"), ("6月—8月", "2024-08-31"),
+         ("2025年10月底—2025年12月底", "2025-12-31"), ("5月15日至6月底", "2024-06-30"),
+         ("6月上旬至7月中旬", "2024-07-20"), ("2024年3月至6月", "2024-06-30")],
         gate="至到-",
     ),
     rule(
-        "<month><day>至<day>",
+        "<month><day>至<day>, due at the range end",
         (f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<m1>\\d{{1,2}})月(?P<d1>\\d{{1,2}})[日号]?(?:至|到|-{{1,2}})(?:{YEAR2})?"
          f"(?:(?P<m2>\\d{{1,2}})月)?(?P<d2>\\d{{1,2}})[日号]{BY_OPT}"),
         _range_end,
         [("9月10日至9月20日", "2024-09-20"), ("6月10日至20日", "2024-06-20"), ("6月10-20日", "2024-06-20"),
-         ("12月20日至次年1月10日", "2025-01-10"), ("6月10日至6月31日", "invalid")],
+         ("12月20日至次年1月10日", "2025-01-10"), ("6月10日至6月31日", "invalid"), ("5月15日至5月31日", "2024-05-31")],
         gate="至到-",
     ),
     rule(
@@ -159,6 +187,8 @@ RULES = (
         _list_parts,
         [("6月底、9月底、12月底前", "2024-06-30,2024-09-30,2024-12-31"),
          ("3月、6月、9月底前", "2024-03-31,2024-06-30,2024-09-30"),
+         ("2022年4月10日、7月10日、10月10日和2023年1月10日前", "2022-04-10,2022-07-10,2022-10-10,2023-01-10"),
+         ("6月、9月和12月底", "2024-06-30,2024-09-30,2024-12-31"),
          ("6月30日和12月31日前", "2024-06-30,2024-12-31"), ("4月、7月前", "2024-03-31,2024-06-30")],
         gate="月",
     ),

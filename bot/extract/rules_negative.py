@@ -29,9 +29,6 @@ RULES = (
         ["第六届", "第二批", "第3期"],
         "第",
     ),
-    # A year naming an event or a list ("2024年全国知识产权宣传周", "2024年福建省…任务清单").
-    # Any deadline with a year is longer and wins; "2025年前" is left for a warning.
-    _not_deadline("year as a name", "(?<!\\d)\\d{4}年(?!前|之前|以前)", ["2024年"], "年"),
     _not_deadline(
         "past reference",
         ("(?:去年|上年|前年|上一年)度?(?:\\d{1,2}月(?:\\d{1,2}[日号]|底|末|份)?|底|末|同期|上半年|下半年|\\d季度)?"

@@ -1,14 +1,18 @@
-"""Parts of a year: 年底, 年内, 年中, 全年, 上半年, 三季度末, 季度末, 到2025年.
+"""Parts of a year: 年底, 年内, 年中, 全年, 上半年, 三季度末, 季度末, 到2025年, 2026年, 年度终了后一个季度内.
 
 A period is due on its last day. "X季度前" follows the "X月前" reading (done before
 quarter X begins), so it is due at the end of the quarter before.
 """
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from bot.extract.rule import (
-    BY, BY_OPT, LIMIT, YEAR, YEAR_OPT, before_month, checked_date, quarter_end, rule, year_of,
+    BY, BY_OPT, LIMIT, NOT_DEADLINE, YEAR, YEAR_OPT, before_month, checked_date, month_end, quarter_end, rule,
+    year_of,
 )
 
 # The year itself may be implicit ("年底"), explicit ("2025年底", "2025年年底") or relative ("明年底").
@@ -39,6 +43,30 @@ def _year_part_rule(name: str, suffix: str, gate: str, month: int, day: int, exa
 def _half_year(m, ctx) -> date:
     month = dict(HALF_YEARS)[m.group("h")]
     return checked_date(year_of(m, ctx), month, 30 if month == 6 else 31)
+
+
+# Where a bare year can open a deadline: the clause's start, or after a particle ("力争2026年…").
+_CLAUSE_OPENING = re.compile(r"(?:^|[,;:。!?]|力争|争取|确保|预计|计划|要|将|于|在)$")
+
+
+def _bare_year(m, ctx):
+    """"2026年全面推广": a later year opening its clause is due at its end; any other bare year
+    names an event or a list ("举办2024年全国知识产权宣传周", "《2024年…任务清单》")."""
+    year = int(m.group("year"))
+    if year > ctx.year and _CLAUSE_OPENING.search(m.string, max(0, m.start() - 2), m.start()):
+        return checked_date(year, 12, 31)
+    return NOT_DEADLINE
+
+
+def _after_year_end(m, ctx):
+    """"年度终了后一个季度内": counted from the end of the year named (else the working year)."""
+    year = int(m.group("year")) if m.group("year") else ctx.year
+    n = int(m.group("n"))
+    if m.group("unit") in ("日", "天"):
+        return date(year, 12, 31) + timedelta(days=n)
+    months = n * 3 if m.group("unit") == "季度" else n
+    end = date(year, 12, 31) + relativedelta(months=months)
+    return month_end(end.year, end.month)
 
 
 def _quarter_of_issue(m, ctx) -> date | None:
@@ -94,6 +122,22 @@ RULES = (
         _quarter_of_issue,
         [("季度末", "2024-06-30"), ("本季度末前", "2024-06-30")],
         gate="季",
+    ),
+    rule(
+        "<year>",
+        "(?<!\\d)(?P<year>\\d{4})年(?!前|之前|以前|度)",
+        _bare_year,
+        [("2026年", "2026-12-31"), ("2024年", None), ("2023年", None)],
+        gate="年",
+    ),
+    rule(
+        "年度终了后<n>内",
+        ("(?:每个?)?(?:(?<!\\d)(?P<year>\\d{4})年|年)度?(?:终了|结束|届满)(?:之?后)?"
+         "(?P<n>\\d{1,2})个?(?P<unit>季度|月|日|天)(?:以内|之内|内)"),
+        _after_year_end,
+        [("年度终了后1个季度内", "2025-03-31"), ("每年度终了后三个月内", "2025-03-31"),
+         ("2024年度结束后30日内", "2025-01-30"), ("年度终了后4个月内", "2025-04-30")],
+        gate="终结届",
     ),
     rule(
         "到<year>",

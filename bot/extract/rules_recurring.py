@@ -1,4 +1,5 @@
-"""Recurring deadlines: 每月5日前, 每季度末, 每季度首月10日前, 每半年, 每年3月1日前, 每周五.
+"""Recurring deadlines: 每月5日前, 每月13日、28日前, 每季度末, 每季度首月10日前, 每季度末月20日前,
+每两个月, 隔月, 双月, 每半月, 每旬, 每半年, 每年3月1日前, 每周五.
 
 Each resolves to an RFC 5545 RRULE that dateutil.rrule accepts, bounded by UNTIL = the
 last day of the working year (a task list is a list for one year). `due` is the first
@@ -7,6 +8,7 @@ first occurrence in the year and is flagged as past, like any other past deadlin
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -34,11 +36,21 @@ def recurrence(body: str, ctx: Context, first: date | None = None) -> Recurrence
     return Recurrence(rrule, _first_on_or_after(rrule, start, year_start))
 
 
-def _day_of_month(m) -> int:
-    day = int(m.group("d"))
-    if not 1 <= day <= 31:
-        raise InvalidDate(f"没有{day}日")
-    return day
+_DAY_ITEM = re.compile(r"(\d{1,2})[日号]")
+# One or more days of the month sharing a tail: "5日", "13日、28日".
+DAYS = "(?P<days>\\d{1,2}[日号](?:[、,和及与]\\d{1,2}[日号])*)"
+
+
+def month_days(m) -> str:
+    """BYMONTHDAY (and BYSETPOS) for the days named: a 30th falls back to the last day in February."""
+    days = sorted({int(d) for d in _DAY_ITEM.findall(m.group("days"))})
+    bad = [d for d in days if not 1 <= d <= 31]
+    if bad:
+        raise InvalidDate(f"没有{bad[0]}日")
+    if days[-1] <= 28:
+        return "BYMONTHDAY=" + ",".join(map(str, days))
+    return (f"BYMONTHDAY={','.join(map(str, days))},-1;"
+            f"BYSETPOS={','.join(str(i) for i in range(1, len(days) + 1))}")
 
 
 # Whole periods, one row each: (name, unit regex, RRULE body, may the period word stand alone).
@@ -50,9 +62,18 @@ PERIODS = (
       ("按季度", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231")]),
     ("每半年", "半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1", True,
      [("每半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1;UNTIL=20241231")]),
+    ("每半月", "半个?月", "FREQ=MONTHLY;BYMONTHDAY=15,-1", True,
+     [("每半月", "FREQ=MONTHLY;BYMONTHDAY=15,-1;UNTIL=20241231"),
+      ("每半个月", "FREQ=MONTHLY;BYMONTHDAY=15,-1;UNTIL=20241231")]),
+    ("每旬", "旬", "FREQ=MONTHLY;BYMONTHDAY=10,20,-1", True,
+     [("每旬", "FREQ=MONTHLY;BYMONTHDAY=10,20,-1;UNTIL=20241231")]),
     ("每年底", "年年?", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", False,
      [("每年年底前", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31;UNTIL=20241231")]),
 )
+
+# Which month of each quarter: the word → its month in the first quarter.
+QUARTER_MONTHS = {"首月": 1, "第1个月": 1, "第1月": 1, "第2个月": 2, "第2月": 2, "中间月": 2,
+                  "末月": 3, "最后1个月": 3, "最后1月": 3, "第3个月": 3, "第3月": 3}
 
 WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU", "天": "SU"}
 
@@ -63,23 +84,53 @@ def _period_rule(name: str, unit: str, body: str, bare_ok: bool, examples):
                 gate="每按")
 
 
+def _quarter_months(m) -> str:
+    first = QUARTER_MONTHS[m.group("which")]
+    return ",".join(str(first + 3 * q) for q in range(4))
+
+
+def _every_n_months(m, ctx: Context) -> Recurrence | None:
+    """Every n months, at the end of each n-month stretch of the year; n must divide 12 (else: a warning)."""
+    n = 2 if m.group("every_other") else int(m.group("n"))
+    if n < 1 or 12 % n:
+        return None
+    months = ",".join(str(k) for k in range(n, 13, n))
+    return recurrence(f"FREQ=MONTHLY;BYMONTH={months};BYMONTHDAY=-1", ctx)
+
+
 RULES = (
     *(_period_rule(*row) for row in PERIODS),
     rule(
         "每月<day>前",
-        f"每个?月{DAY}{BY_OPT}",
-        lambda m, ctx: recurrence(f"FREQ=MONTHLY;BYMONTHDAY={_day_of_month(m)}", ctx),
+        f"每个?月(?:的)?{DAYS}{BY_OPT}",
+        lambda m, ctx: recurrence(f"FREQ=MONTHLY;{month_days(m)}", ctx),
         [("每月5日前", "FREQ=MONTHLY;BYMONTHDAY=5;UNTIL=20241231"),
-         ("每个月25号", "FREQ=MONTHLY;BYMONTHDAY=25;UNTIL=20241231"), ("每月35日前", "invalid")],
+         ("每个月25号", "FREQ=MONTHLY;BYMONTHDAY=25;UNTIL=20241231"), ("每月35日前", "invalid"),
+         ("每月13日、28日前", "FREQ=MONTHLY;BYMONTHDAY=13,28;UNTIL=20241231"),
+         ("每月30日前", "FREQ=MONTHLY;BYMONTHDAY=30,-1;BYSETPOS=1;UNTIL=20241231")],
         gate="每",
     ),
     rule(
-        "每季度首月<day>前",
-        f"每个?季度(?:的)?(?:首月|第1个月|第1月){DAY}{BY_OPT}",
-        lambda m, ctx: recurrence(f"FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY={_day_of_month(m)}", ctx),
+        "每季度<which month><day>前",
+        f"每个?季度(?:的)?(?P<which>{'|'.join(QUARTER_MONTHS)})(?:的)?{DAYS}{BY_OPT}",
+        lambda m, ctx: recurrence(f"FREQ=MONTHLY;BYMONTH={_quarter_months(m)};{month_days(m)}", ctx),
         [("每季度首月10日前", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=10;UNTIL=20241231"),
-         ("每季度第一个月15日前", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=15;UNTIL=20241231")],
+         ("每季度第一个月15日前", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=15;UNTIL=20241231"),
+         ("每季度末月20日前", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=20;UNTIL=20241231"),
+         ("每季度最后一个月的30日前", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=30,-1;BYSETPOS=1;UNTIL=20241231"),
+         ("每季度第二个月5日", "FREQ=MONTHLY;BYMONTH=2,5,8,11;BYMONTHDAY=5;UNTIL=20241231")],
         gate="每",
+    ),
+    rule(
+        "每<n>个月",
+        f"(?:每(?P<n>\\d{{1,2}})个?月|(?P<every_other>隔月|双月(?!刊)))(?:底|末)?{BY_OPT}",
+        _every_n_months,
+        [("每两个月", "FREQ=MONTHLY;BYMONTH=2,4,6,8,10,12;BYMONTHDAY=-1;UNTIL=20241231"),
+         ("隔月", "FREQ=MONTHLY;BYMONTH=2,4,6,8,10,12;BYMONTHDAY=-1;UNTIL=20241231"),
+         ("双月", "FREQ=MONTHLY;BYMONTH=2,4,6,8,10,12;BYMONTHDAY=-1;UNTIL=20241231"),
+         ("每三个月", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231"),
+         ("每4个月", "FREQ=MONTHLY;BYMONTH=4,8,12;BYMONTHDAY=-1;UNTIL=20241231")],
+        gate="每隔双",
     ),
     rule(
         "每年<month><day>前",
@@ -91,9 +142,11 @@ RULES = (
     ),
     rule(
         "每年<month>底",
-        f"每年{MONTH}(?:底|末){BY_OPT}",
-        lambda m, ctx: _yearly(m, ctx, -1),
-        [("每年6月底前", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=-1;UNTIL=20241231")],
+        f"每年{MONTH}份?(?:底|末|(?P<part>上旬|中旬|下旬|初)){BY_OPT}",
+        lambda m, ctx: _yearly(m, ctx, {"上旬": 10, "初": 10, "中旬": 20}.get(m.group("part"), -1)),
+        [("每年6月底前", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=-1;UNTIL=20241231"),
+         ("每年12月上旬前", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=10;UNTIL=20241231"),
+         ("每年1月下旬", "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=-1;UNTIL=20241231")],
         gate="每",
     ),
     rule(

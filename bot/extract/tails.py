@@ -32,6 +32,7 @@ class Tail:
     name: str
     pattern: re.Pattern
     after_by: bool  # does it apply after 前 too?
+    claims: bool  # do its words join the reading's span ("…，以后每年"), or only steer it ("已")?
     effect: Callable[[object, Context], tuple[object, str]]  # (value, review code)
     examples: tuple[tuple[str, str | None], ...]
 
@@ -45,16 +46,16 @@ def _yearly(value, ctx: Context):
 
 
 TAILS = (
-    Tail("以后每年", re.compile(r",?(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, _yearly,
+    Tail("以后每年", re.compile(r",?(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, True, _yearly,
          (("2019年7月底前,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),
           ("6月15日前,此后每年组织一次", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15;UNTIL=20241231"))),
-    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, lambda v, ctx: (NOT_DEADLINE, ""),
+    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, True, lambda v, ctx: (NOT_DEADLINE, ""),
          (("2023年底前已完成的项目不再重复申报", None),)),
-    Tail("已", re.compile(r"已(?:经)?"), True, lambda v, ctx: (v, "already-done"),
+    Tail("已", re.compile(r"已(?:经)?"), True, False, lambda v, ctx: (v, "already-done"),
          (("一季度末已完成", "2024-03-31 already-done"), ("9月底前已经建成", "2024-09-30 already-done"))),
-    Tail("起止", re.compile(r"以来|以后|之后|后(?!续)|起(?!草)|开始"), False, lambda v, ctx: (NOT_DEADLINE, ""),
+    Tail("起止", re.compile(r"以来|以后|之后|后(?!续)|起(?!草)|开始"), False, True, lambda v, ctx: (NOT_DEADLINE, ""),
          (("自7月1日起施行", None), ("6月份以来查处案件", None), ("7月1日后受理的申请", None))),
-    Tail("时段名称", re.compile(_PERIOD_NOUNS), False, lambda v, ctx: (PeriodName(_first_due(v)), "period-name"),
+    Tail("时段名称", re.compile(_PERIOD_NOUNS), False, False, lambda v, ctx: (PeriodName(_first_due(v)), "period-name"),
          (("报送上半年工作总结", "period-name"), ("做好一季度数据统计", "period-name"),
           ("2024年6月30日前总结经验", "2024-06-30"), ("9月底前报告工作进展", "2024-09-30"),
           ("11月底前考核验收", "2024-11-30"), ("6月底前统计数据", "2024-06-30"))),
@@ -78,8 +79,7 @@ def read_tail(text: str, start: int, end: int, value, ctx: Context) -> tuple[obj
             new_value, review = tail.effect(value, ctx)
             if new_value is value and not review:
                 continue
-            claimed_end = end if isinstance(new_value, PeriodName) else found.end()
-            return new_value, claimed_end, review, tail.name if new_value is not value else ""
+            return new_value, found.end() if tail.claims else end, review, tail.name if new_value is not value else ""
     if not after_by and _OBJECT_VERBS.search(text, max(0, start - _LOOK_BEHIND), start):
         return PeriodName(_first_due(value)), end, "period-name", ""
     return value, end, "", ""

@@ -8,6 +8,7 @@ is imported only when such a word is actually left over.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _STRONG = re.compile(
     r"(?<!\d)\d{1,2}月(?:\d{1,2}[日号]?)?[底末初中前后内]*"
@@ -15,6 +16,8 @@ _STRONG = re.compile(
     r"|(?<!\d)\d{4}年[底末初中前后内]*"
     r"|(?:元旦|春节|国庆|劳动节|端午|中秋|清明)节?[前后]?"
     r"|[上中下]旬|\d季度[末初]?|[上下]半年|年[底末初]|月[底末初]"
+    # Recurrences no rule read: "每两个月", "每半月", "每旬", "隔月", "双月", "每三周", "每天".
+    r"|每(?:\d+|半)个?(?:月|周|星期|年|季度?|旬)|每个?(?:旬|日|天)|隔\d*个?(?:月|周|年|季度?)|[单双]月(?!刊)"
 )
 _WEAK = re.compile(r"近期|本周|下周|上周|本月|下月|上月|年初|季末|[春夏秋冬]季|暑期|寒假|暑假|汛期|节前|节后|假期|年前|年后")
 _WINDOW = 8
@@ -52,8 +55,12 @@ def _jieba_time_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def unknown_time_words(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans (in `text`) of time words left unexplained by the rules."""
     free = unclaimed(text, claimed)
-    spans = [m.span() for m in _STRONG.finditer(free)]
+    strong = [m.span() for m in _STRONG.finditer(free)]  # sorted and disjoint
+    strong_starts = [s for s, _ in strong]
+    spans = list(strong)
     for m in _WEAK.finditer(free):
-        if not any(s < m.end() and m.start() < e for s, e in spans):
+        i = bisect_right(strong_starts, m.start()) - 1  # the last strong word starting at or before it
+        overlaps = (i >= 0 and strong[i][1] > m.start()) or (i + 1 < len(strong) and strong[i + 1][0] < m.end())
+        if not overlaps:
             spans.extend(_jieba_time_words(free, *m.span()))
     return sorted(set(spans))
