@@ -98,7 +98,7 @@ def assemble(blocks: list[Block]) -> Document:
     reader = TableReader()
     for block in blocks:
         if isinstance(block, Row):
-            reader.feed(list(block.cells))
+            reader.feed(list(block.cells), block.notes)
         elif section_heading(block.text):
             reader.section = join_spaces(block.text)
     tasks = reader.tasks or paragraph_tasks(lines)

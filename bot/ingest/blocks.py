@@ -17,6 +17,7 @@ class Line:
 class Row:
     cells: tuple[str, ...]
     table: int  # which table block the row came from (OCR may split one table into several)
+    notes: tuple[str, ...] = ()  # what the format reader could not read as text (a formula without its value …)
 
 
 Block = Line | Row

@@ -1,17 +1,27 @@
-"""Word .docx: paragraphs and tables in document order (python-docx)."""
+"""Word .docx: paragraphs and tables in document order (python-docx).
+
+Rows keep the table's grid: a cell spanning two columns gives its text once and an empty
+cell for the column it covers, so a two-row header ("责任单位" over "牵头单位 | 配合单位")
+lines up with the data rows. A table nested in a cell is read into that cell's text
+(redteam F14: its deadline was lost).
+"""
 from __future__ import annotations
 
 from io import BytesIO
 
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
 from bot.errors import DubanError
 from bot.ingest.blocks import Block, Line, Row
+from bot.ingest.ooxml import open_package
+
+_MAX_NESTING = 3  # tables inside tables inside cells: deeper is not a task list
 
 
 def docx_blocks(data: bytes, name: str) -> list[Block]:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
+    open_package(data, name, "Word")
     try:
         document = docx.Document(BytesIO(data))
     except Exception as exc:  # python-docx raises several unrelated types for broken files
@@ -27,15 +37,44 @@ def docx_blocks(data: bytes, name: str) -> list[Block]:
         elif tag == "tbl":
             table_no += 1
             for row in Table(element, document).rows:
-                blocks.append(Row(tuple(_spanned_once(row.cells)), table_no))
+                cells, notes = _grid_cells(row)
+                blocks.append(Row(tuple(cells), table_no, tuple(notes)))
     return blocks
 
 
-def _spanned_once(cells) -> list[str]:
-    """python-docx repeats a horizontally merged cell once per grid column: keep one."""
-    out, seen = [], set()
-    for cell in cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            out.append(cell.text.strip())
-    return out
+def _grid_cells(row) -> tuple[list[str], list[str]]:
+    """One text per grid column (a spanned column is empty); notes on nested tables."""
+    out, notes, seen = [""] * row.grid_cols_before, [], set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            out.append("")
+            continue
+        seen.add(id(cell._tc))
+        text, nested = _cell_text(cell._tc, 0)
+        out.append(text)
+        if nested:
+            notes.append(f"第{len(out)}栏内有嵌套表格，其文字已并入该栏读取，请核对")
+    return out, notes
+
+
+def _cell_text(tc, depth: int) -> tuple[str, bool]:
+    """A cell's paragraphs and nested tables ("子措施 时限；完成年度评估 9月底前"), in order."""
+    parts, nested = [], False
+    for child in tc.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, None).text.strip()
+            if text:
+                parts.append(text)
+        elif tag == "tbl" and depth < _MAX_NESTING:
+            nested = True
+            rows = []
+            for tr in child.iterchildren():
+                if tr.tag.endswith("}tr"):
+                    cells = [_cell_text(c, depth + 1)[0] for c in tr.iterchildren() if c.tag.endswith("}tc")]
+                    rows.append(" ".join(c for c in cells if c))
+            parts.append("；".join(r for r in rows if r))
+        elif tag == "tbl":
+            nested = True
+            parts.append("（此处嵌套表格层数过多，未读取）")
+    return "\n".join(p for p in parts if p), nested

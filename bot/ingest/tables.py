@@ -1,8 +1,10 @@
-"""Table rows → tasks: header mapping, sections, split and continued rows, OCR repairs.
+"""Table rows → tasks: header rows, sections, key–value blocks, split and continued rows.
 
 A row is read against the last header seen, because OCR splits one table into several
-blocks and only the first carries the header. Every repair becomes a review note on
-the task it touched.
+blocks and only the first carries the header. A row is a header only when every cell reads
+as a header word and none holds a number (F01: a data row such as "2 | 加强宣传工作 | … |
+各地知识产权管理部门" must never become one). Every repair becomes a review note on the
+task it touched; no row is dropped without one.
 """
 from __future__ import annotations
 
@@ -10,44 +12,54 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from bot.ingest.cleanup import bare_number, fold, is_garbage, join_spaces, remove_bleed, section_heading, task_number
+from bot.ingest.cleanup import fold, is_garbage, join_spaces, remove_bleed, section_heading, task_number
+from bot.ingest.headers import UNIT_ROLES, column_roles, header_role, is_full_header, mapping_of
 from bot.model import Task
+from bot.numerals import parse_numeral
 
-# Checked in this order: the first role whose pattern a header cell matches wins.
-ROLES = (
-    ("deadline", r"时限|时间节点|完成时间|时间要求|进度安排|完成期限|时间安排"),
-    ("lead", r"牵头"),
-    ("support", r"配合|协办|参与单位"),
-    ("units", r"责任|承办|负责|单位|处室|部门"),
-    ("no", r"^(序号|编号|序)$"),
-    ("measures", r"措施|举措|意见|内容|具体任务|要求"),
-    ("title", r"任务|事项|工作|项目"),
-)
-_ROLE_RES = [(role, re.compile(p)) for role, p in ROLES]
 DEFAULT_MAPPING = {"title": 0, "measures": 1, "units": 2}
-_UNIT_ROLES = ("units", "lead", "support")
+_SEQ = re.compile(r"^[（(]?\s*(\d{1,4}|[一二三四五六七八九十百〇零两]{1,5})\s*[)）.．、,，]?\s*$")
+_CHINESE_NO = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|[（(][一二三四五六七八九十]{1,3}[)）])\s*$")
+_SUBSECTION = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]\s*\S")
+_KEY_VALUE = re.compile(r"^([^：:]{1,12})[：:]\s*(\S.*)$", re.S)
+
+
+def seq_number(cell: str) -> int | None:
+    """A 序号 cell: "3", "3、", "（3）", "①", "⑶", "三", "（三）"; None for anything else."""
+    match = _SEQ.match(fold(cell))
+    return parse_numeral(match.group(1)) if match else None
 
 
 def header_mapping(cells: list[str]) -> dict[str, int] | None:
-    """{role: column} when the row is a header (at least a task and a units column)."""
-    mapping: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        text = fold(join_spaces(cell)).strip()
-        if not text or len(text) > 16 or task_number(text)[0] is not None:
-            continue
-        role = next((r for r, pattern in _ROLE_RES if pattern.search(text)), None)
-        if role and role not in mapping:
-            mapping[role] = index
-    has_task = "title" in mapping or "measures" in mapping
-    has_units = any(r in mapping for r in _UNIT_ROLES)
-    return mapping if has_task and has_units else None
+    """{role: column} when the row is a complete header (a task column and a units column)."""
+    roles = column_roles(cells)
+    mapping = mapping_of(roles) if roles else None
+    return mapping if mapping and is_full_header(mapping) else None
+
+
+def key_value_pairs(cells: list[str]) -> list[tuple[str, str]] | None:
+    """[(role, value)] for a key–value row ("牵头单位 | 省农业农村厅", "完成时限：6月底前"), else None."""
+    parts = [c.strip() for c in cells if c.strip()]
+    pairs, i = [], 0
+    while i < len(parts):
+        inline = _KEY_VALUE.match(parts[i])
+        if inline and header_role(inline.group(1)):
+            pairs.append((header_role(inline.group(1)), inline.group(2).strip()))
+            i += 1
+        elif header_role(parts[i]) and i + 1 < len(parts):
+            pairs.append((header_role(parts[i]), parts[i + 1]))
+            i += 2
+        else:
+            return None
+    return pairs or None
 
 
 def _section_text(cells: list[str]) -> tuple[str, list[str]]:
     """The heading and notes; OCR often repeats the heading's end in the next cell ("去治保障")."""
     parts = [join_spaces(c) for c in cells if c.strip()]
-    if re.fullmatch(r"[一二三四五六七八九十]{1,3}", parts[0]) and len(parts) > 1:
-        parts = [f"{parts[0]}、{parts[1]}", *parts[2:]]
+    if _CHINESE_NO.match(parts[0]) and len(parts) > 1:
+        number = parts[0].strip()
+        parts = [f"{number}{'' if number.endswith(('）', ')')) else '、'}{parts[1]}", *parts[2:]]
     heading, notes = parts[0], []
     for tail in parts[1:]:
         end = heading[-len(tail):]
@@ -64,29 +76,92 @@ class TableReader:
     notes: list[str] = field(default_factory=list)  # document-level, e.g. no header found
     section: str = ""
     mapping: dict[str, int] | None = None
+    _roles: dict[int, str] = field(default_factory=dict)  # the header's column roles, for a second header row
+    _after_header: bool = False
+    _data_started: bool = False
+    _numbered: bool | None = None  # whether this table's rows carry task numbers (decided by its first row)
+    _kv: dict[str, list[str]] | None = None  # the key–value task being read
 
-    def feed(self, cells: list[str]) -> None:
+    def feed(self, cells: list[str], notes: tuple[str, ...] = ()) -> None:
+        """One table row; `notes` are what the format reader could not read in it (formulas …)."""
         if not any(c.strip() for c in cells):
             return
-        mapping = header_mapping(cells)
-        if mapping:
-            self.mapping = mapping
+        if self._kv is not None and self._key_values(cells, list(notes)):
             return
-        first = next(c for c in cells if c.strip())
-        if section_heading(first) or re.fullmatch(r"\s*[一二三四五六七八九十]{1,3}\s*", first):
-            self.section, notes = _section_text(cells)
-            self.notes.extend(notes)
+        self._kv = None
+        if self._header(cells):
+            return
+        self._after_header = False
+        if self.mapping is None and self._key_values(cells, list(notes), start=True):
+            return
+        if self._section_row(cells):
+            self.section, section_notes = _section_text(cells)
+            self.notes.extend(section_notes)
             return
         if self.mapping is None:
             self.mapping = dict(DEFAULT_MAPPING)
             self.notes.append("表格没有可识别的表头，按“重点任务 | 落实举措 | 责任单位”的栏序读取，请核对")
-        self._task_row(list(cells))
+        self._data_started = True
+        self._task_row(list(cells), list(notes))
 
-    def _task_row(self, cells: list[str]) -> None:
+    def _header(self, cells: list[str]) -> bool:
+        """Take a header row (or the second row of a two-row header); False for any other row."""
+        roles = column_roles(cells)
+        if roles is None:
+            return False
+        mapping = mapping_of(roles)
+        if is_full_header(mapping):
+            if self._data_started and mapping != self.mapping:
+                self.notes.append(f"表格中间出现新的表头「{' | '.join(c.strip() for c in cells if c.strip())}」，其后各行按新表头读取，请核对")
+                self._numbered = None
+            self._roles, self.mapping, self._after_header = roles, mapping, True
+            return True
+        if not (self._after_header or not self._data_started):
+            return False
+        self._roles = {**self._roles, **roles}
+        merged = mapping_of(self._roles)
+        if is_full_header(merged):
+            self.mapping = merged
+        self._after_header = True
+        return True
+
+    def _section_row(self, cells: list[str]) -> bool:
+        first = next(c for c in cells if c.strip())
+        if not (section_heading(first) or _CHINESE_NO.match(first) or _SUBSECTION.match(first)):
+            return False
+        m = self.mapping or {}
+        content = [role for role in (*UNIT_ROLES, "deadline") if role in m and m[role] < len(cells) and cells[m[role]].strip()]
+        return not content  # a 序号 column may number tasks "一", "二": those rows name their units
+
+    def _key_values(self, cells: list[str], notes: list[str], start: bool = False) -> bool:
+        """A row of a key–value table (one task per block of "重点工作 / 牵头单位 / 完成时限" rows)."""
+        pairs = key_value_pairs(cells)
+        if not pairs or start and not any(role in ("title", "no") for role, _ in pairs):
+            return False
+        for role, value in pairs:
+            if role == "skip":
+                continue
+            if self._kv is None or role in ("no", "title") and (role in self._kv or "title" in self._kv):
+                self._kv = {}
+                self.tasks.append(Task(None, "", "", self.section, units_source="column"))
+                self._data_started = True
+            self._kv.setdefault(role, []).append(value)
+        task, kv = self.tasks[-1], self._kv
+        no, title = task_number(join_spaces(" ".join(kv.get("title", []))))
+        task.no = seq_number(kv["no"][0]) if "no" in kv else no
+        task.title = title
+        task.measures = join_spaces("\n".join(kv.get("measures", []))) or title
+        task.raw_units = "、".join(join_spaces(v) for role in UNIT_ROLES for v in kv.get(role, []))
+        task.deadline_text = join_spaces("；".join(kv.get("deadline", [])))
+        task.contact = "、".join(join_spaces(v) for v in kv.get("contact", []))
+        task.review.extend(notes)
+        return True
+
+    def _task_row(self, cells: list[str], notes: list[str]) -> None:
         review: list[str] = []
         m = self.mapping
         width = max(m.values()) + 1
-        if "no" not in m and len(cells) > width and bare_number(cells[0]) is not None:
+        if "no" not in m and len(cells) > width and seq_number(cells[0]) is not None and cells[1].strip():
             cells = [f"{cells[0]} {cells[1]}", *cells[2:]]
             review.append("序号与任务名称被 OCR 拆在两栏，已合并")
         while len(cells) > width and not cells[-1].strip():
@@ -100,34 +175,38 @@ class TableReader:
             if cell(role) and is_garbage(cell(role)):
                 review.append(f"「{_short(cell(role))}」是无法识别的乱码，已忽略；本栏内容可能缺失，请对照原件")
                 cells[m[role]] = ""
-        units_cells = self._units_cells(cells, review)
-        raw_units = " | ".join(units_cells)
+        columns = (" | ".join(self._column_cells(cells, role, review)) for role in UNIT_ROLES if role in m)
+        raw_units = "、".join(c for c in columns if c)  # the lead column first
 
-        no = bare_number(cell("no")) if "no" in m else None
         title = cell("title")
-        if "no" not in m:
+        if "no" in m:
+            no = seq_number(cell("no"))
+            if no is None and cell("no").strip():
+                review.append(f"序号「{cell('no')}」无法识别")
+        else:
             no, title = task_number(title)
-        elif no is None and cell("no").strip():
-            review.append(f"序号「{cell('no')}」无法识别")
-        measures, removed, suspicious = remove_bleed(cell("measures"), raw_units)
+        if self._numbered is None:
+            self._numbered = no is not None
+        measures_text = cell("measures") if "measures" in m else title
+        measures, removed, suspicious = remove_bleed(measures_text, raw_units)
         if removed:
             review.append(f"删除了从责任单位栏串入正文的文字「{'」「'.join(removed)}」，请核对")
         for context in suspicious:
             review.append(f"「{context}」处疑似混入了责任单位栏的文字，未改动，请对照原件")
+        contact = "、".join(join_spaces(cells[i]) for role, i in sorted(m.items(), key=lambda x: x[1])
+                           if role.startswith("contact") and cells[i].strip())
         row = Task(no, join_spaces(title), join_spaces(measures), self.section, raw_units=raw_units,
-                   deadline_text=join_spaces(cell("deadline")), review=review)
-        self._add(row)
+                   deadline_text=join_spaces(cell("deadline")), review=review + notes, contact=contact,
+                   units_source="column" if raw_units else "")
+        self._add(row, explained=bool(notes))
 
-    def _units_cells(self, cells: list[str], review: list[str]) -> list[str]:
-        """The units cell(s); OCR may split the column in two or put garbage beside it."""
+    def _column_cells(self, cells: list[str], role: str, review: list[str]) -> list[str]:
+        """The cells of a units column; OCR may split the column in two or put garbage beside it."""
         m = self.mapping
-        if "units" not in m:
-            lead, support = (cells[m[r]].strip() if r in m else "" for r in ("lead", "support"))
-            return ["、".join(p for p in (lead, support) if p)] if lead or support else []
-        later = [i for i in m.values() if i > m["units"]]
+        later = [i for i in m.values() if i > m[role]]
         end = min(later) if later else len(cells)
         found = []
-        for text in cells[m["units"] : end]:
+        for text in cells[m[role] : end]:
             if is_garbage(text):
                 review.append(f"责任单位旁的一栏是无法识别的乱码「{_short(text)}」，已忽略；本行责任单位可能不全，请对照原件")
             elif text.strip():
@@ -136,30 +215,43 @@ class TableReader:
             review.append(f"责任单位被 OCR 拆成 {len(found)} 栏，已合并读取")
         return found
 
-    def _add(self, row: Task) -> None:
+    def _add(self, row: Task, explained: bool = False) -> None:
         last = self.tasks[-1] if self.tasks else None
-        if last is not None and (row.no is None or row.no == last.no and row.title == last.title):
-            if row.no is None:
+        if last is not None and self._continues(last, row):
+            if row.no is None and self._numbered:
                 last.review.append("下一行没有序号，视为本任务的续行并已合并，请核对")
+            elif not row.title:
+                last.review.append("下一行没有任务名称，视为本任务的续行并已合并，请核对")
             _merge(last, row)
             return
-        if row.no is None:
+        if row.no is None and self._numbered:
             row.review.append("本行没有可识别的任务序号")
-        if not row.measures:
+        if not row.measures and not explained:
             row.review.append("落实举措栏为空（可能是 OCR 漏识），本任务按无明确时限处理，请对照原件")
+        elif not row.measures:
+            row.review.append("落实举措栏为空，本任务按无明确时限处理，请对照原件")
         self.tasks.append(row)
+
+    def _continues(self, last: Task, row: Task) -> bool:
+        """A split OCR row or one measure of a merged 重点任务 cell, not a task of its own."""
+        if row.no is not None:
+            return row.no == last.no and row.title == last.title
+        return bool(self._numbered) or not row.title or row.title == last.title
 
 
 def _merge(task: Task, more: Task) -> None:
     """A row that continues `task`: a split OCR row, or one measure of a merged 重点任务 cell."""
-    if more.no is None and more.title:
+    if more.no is None and more.title and more.title != task.title:
         task.title += more.title
     if more.measures and more.measures not in task.measures:
         task.measures = f"{task.measures}\n{more.measures}" if task.measures else more.measures
     sep = " | " if more.no is None else "、"
     task.raw_units = sep.join(p for p in (task.raw_units, more.raw_units) if p)
-    if more.deadline_text:
+    if more.deadline_text and more.deadline_text not in task.deadline_text:
         task.deadline_text = "；".join(p for p in (task.deadline_text, more.deadline_text) if p)
+    if more.contact and more.contact not in task.contact:
+        task.contact = "、".join(p for p in (task.contact, more.contact) if p)
+    task.units_source = task.units_source or more.units_source
     task.review.extend(more.review)
 
 

@@ -1,0 +1,84 @@
+"""Table header words: which column is the task, the measures, the units, the deadline.
+
+A header cell takes the role of the longest header word it contains, so "牵头市领导" is a
+person (领导) and not a lead unit (牵头), and "工作目标" is the measures, not the task.
+A cell is only a header cell when it is little more than its header word: data cells such
+as "加强宣传工作" or "各地知识产权管理部门" contain header words too (redteam F01).
+"""
+from __future__ import annotations
+
+import re
+
+from bot.ingest.cleanup import fold, join_spaces
+
+# (role, words). On a tie in length the earlier role wins ("牵头领导" is a person).
+HEADER_WORDS = (
+    ("contact", "分管领导 责任领导 牵头领导 分管市领导 牵头市领导 联系领导 责任人 联系人 负责人 经办人 领导 联系电话"),
+    ("skip", "推进情况 进展情况 完成情况 落实情况 工作进展 完成进度 工作进度 形象进度 投资额 总投资 计划投资 投资 "
+             "资金来源 是否完成 完成与否 备注 说明 考核分值 分值 佐证材料"),
+    ("deadline", "完成时限 时间节点 时限要求 完成时间 时间安排 完成期限 时间要求 进度安排 办结时限 计划完成时间 时限 时间"),
+    ("lead", "牵头单位 牵头部门 牵头处室 牵头科室 主责单位 主办单位 牵头"),
+    ("support", "配合单位 配合部门 配合处室 协办单位 协助单位 协同单位 参与单位 参与部门 配合 协办"),
+    ("units", "责任单位 责任部门 责任科室 责任处室 责任司局 责任主体 承办单位 实施单位 实施主体 负责单位 "
+              "责任处（室） 单位 部门 处室 科室 主体 司局"),
+    ("no", "序号 编号 序"),
+    ("measures", "具体措施 工作措施 具体要求 落实举措 主要措施 工作目标 具体任务 建设内容 工作要求 措施 举措 "
+                 "意见 要求 目标 内容 任务分解"),
+    ("title", "重点任务 工作任务 工作事项 目标任务 任务名称 主要任务 工作内容 重点工作 项目名称 督办事项 "
+              "任务 事项 工作 项目"),
+)
+UNIT_ROLES = ("lead", "units", "support")
+_WORDS = sorted(((w, role, order) for order, (role, words) in enumerate(HEADER_WORDS) for w in words.split()),
+                key=lambda item: (-len(item[0]), item[2]))
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_MAX_EXTRA = 3  # characters a header cell may have beyond its word ("贯彻意见", "重点工作任务")
+
+
+def _clean(cell: str) -> str:
+    return re.sub(r"[\s:：*＊]", "", fold(join_spaces(cell)))
+
+
+def header_role(cell: str) -> str | None:
+    """The role of a header cell, or None when the cell does not read as a header."""
+    text = _clean(cell)
+    if not text or re.search(r"\d", _BRACKETS.sub("", text)):
+        return None
+    word, role = next(((w, r) for w, r, _ in _WORDS if w in text), (None, None))
+    if word is None:
+        return None
+    bare = _BRACKETS.sub("", text)
+    return role if len(bare) - min(len(word), len(bare)) <= _MAX_EXTRA else None
+
+
+def column_roles(cells: list[str]) -> dict[int, str] | None:
+    """{column: role} when every non-empty cell is a header cell (at least two of them)."""
+    roles: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        role = header_role(cell)
+        if role is None:
+            return None
+        roles[index] = role
+    return roles if len(roles) >= 2 else None
+
+
+def mapping_of(roles: dict[int, str]) -> dict[str, int]:
+    """{role: column}: the first column of each role; a second task column is the measures."""
+    mapping: dict[str, int] = {}
+    for index, role in sorted(roles.items()):
+        if role in mapping and role in ("title", "measures"):
+            role = "measures" if role == "title" else role
+        if role == "skip":
+            mapping.setdefault(f"skip{index}", index)
+        elif role == "contact" and role in mapping:
+            mapping.setdefault(f"contact{index}", index)
+        else:
+            mapping.setdefault(role, index)
+    return mapping
+
+
+def is_full_header(mapping: dict[str, int]) -> bool:
+    """A header row of its own: a task (or measures) column and a units, deadline or 序号 column."""
+    others = ("no", "deadline", "contact", *UNIT_ROLES)
+    return ("title" in mapping or "measures" in mapping) and any(r in mapping for r in others)
