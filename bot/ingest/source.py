@@ -13,10 +13,12 @@ from pathlib import Path
 from bot.errors import DubanError
 
 MAX_BYTES = 10 * 1024 * 1024
-TEXT, DOCX, XLSX = "text", "docx", "xlsx"
+TEXT, DOCX, XLSX, PDF, IMAGE, OFD, WORD97 = "text", "docx", "xlsx", "pdf", "image", "ofd", "word97"
 _CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
-_OCR_HINT = "请先用 OCR 工具（如 WPS、PaddleOCR）识别成文字，另存为 .md / .txt / .docx 后再导入"
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF: what scanners save
+_OTHER_IMAGE = (b"GIF8", b"BM")
+_OLE_WORD = "WordDocument".encode("utf-16-le")  # the stream every .doc and .wps holds
+_OLE_BOOK = "Book".encode("utf-16-le")  # "Workbook" (.xls 97+) and "Book" (.xls 5)
 
 
 def _refuse(name: str, problem: str, fix: str) -> DubanError:
@@ -27,12 +29,16 @@ def _sniff_zip(data: bytes, name: str) -> str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
     except zipfile.BadZipFile:
+        if Path(name).suffix.lower() == ".ofd":
+            raise _refuse(name, "OFD 文件已损坏（压缩包无法打开）", "请用 OFD 阅读器（如数科阅读器、WPS）打开后重新导出 OFD 或 PDF") from None
         raise _refuse(name, "文件已损坏（压缩包无法打开）", "请用 Word / Excel / WPS 打开后重新另存") from None
     if "word/document.xml" in names:
         return DOCX
     if "xl/workbook.xml" in names:
         return XLSX
-    raise _refuse(name, "这是压缩包，不是 Word(.docx) 或 Excel(.xlsx) 文件", "请解压后导入其中的任务清单")
+    if "OFD.xml" in names:
+        return OFD
+    raise _refuse(name, "这是压缩包，不是 Word(.docx)、Excel(.xlsx) 或 OFD 文件", "请解压后导入其中的任务清单")
 
 
 def sniff_format(data: bytes, name: str) -> str:
@@ -41,18 +47,21 @@ def sniff_format(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data, name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse(name, "这是旧版 Word/Excel 格式（.doc / .xls / .wps）", "请用 Word 或 WPS 打开，另存为 .docx 或 .xlsx 后再导入")
-    if data.startswith(b"%PDF"):
-        raise _refuse(
-            name,
-            "暂不支持 PDF",
-            "有文字层的 PDF 可用 `pdftotext -layout 文件.pdf 文件.txt` 或 WPS“PDF 转 Word”转换；扫描件" + _OCR_HINT,
-        )
-    if data.startswith(_IMAGE_MAGIC) or data[8:12] == b"WEBP":
-        raise _refuse(name, "这是图片文件，没有可读取的文字", _OCR_HINT)
+        if _OLE_WORD in data:
+            return WORD97
+        if _OLE_BOOK in data:
+            raise _refuse(name, "这是旧版 Excel 格式（.xls / .et）", "请用 Excel 或 WPS 打开，另存为 .xlsx 后再导入")
+        raise _refuse(name, "这是旧版 Word/Excel 格式（.doc / .xls / .wps），但无法确定是哪一种",
+                      "请用 Word 或 WPS 打开，另存为 .docx 或 .xlsx 后再导入")
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return PDF
+    if data.startswith(_IMAGE_MAGIC):
+        return IMAGE
+    if data.startswith(_OTHER_IMAGE) or data[8:12] == b"WEBP":
+        raise _refuse(name, "这种图片格式不能识别文字", "请把扫描件另存为 PNG、JPG、TIF 或 PDF 后再导入")
     if data.startswith(b"{\\rtf"):
         raise _refuse(name, "这是 RTF 格式", "请用 Word 或 WPS 另存为 .docx 后再导入")
-    if suffix in (".docx", ".xlsx", ".doc", ".xls"):
+    if suffix in (".docx", ".xlsx", ".doc", ".xls", ".wps", ".pdf", ".ofd"):
         raise _refuse(name, f"扩展名是 {suffix}，但内容不是该格式的文件", "请确认文件完整，或用 Word / Excel 重新另存")
     return TEXT
 
@@ -88,15 +97,19 @@ def _checked(text: str, name: str) -> str:
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, refusing what is missing, empty or over MAX_BYTES before reading it."""
+    """The file's bytes, refusing what is missing, empty, unreadable or over MAX_BYTES before reading it."""
     path = Path(path)
-    if not path.exists():
-        raise _refuse(str(path), "文件不存在", "请检查路径和文件名")
-    if not path.is_file():
-        raise _refuse(str(path), "不是文件（可能是目录）", "请指定一个任务清单文件")
-    size = path.stat().st_size
-    check_size(size, str(path))
-    return path.read_bytes()
+    try:
+        if not path.exists():
+            raise _refuse(str(path), "文件不存在", "请检查路径和文件名")
+        if not path.is_file():
+            raise _refuse(str(path), "不是文件（可能是目录）", "请指定一个任务清单文件")
+        check_size(path.stat().st_size, str(path))
+        return path.read_bytes()
+    except PermissionError:
+        raise _refuse(str(path), "没有读取权限", "请检查文件及其所在目录的权限（如 chmod a+r），或复制到可读的位置后再导入") from None
+    except OSError as exc:
+        raise _refuse(str(path), f"无法读取（{exc.strerror or type(exc).__name__}）", "请确认文件完整、磁盘可用后重试") from None
 
 
 def check_size(size: int, name: str) -> None:

@@ -1,0 +1,254 @@
+"""Positioned text (PDF lines, OCR boxes, OFD text objects) → Line and Row blocks.
+
+Page formats know where each piece of text sits but not what it is, so this module turns
+geometry into the document: running headers, footers and page numbers are dropped;
+a line that runs to the right margin continues on the next line (or page) unless that
+one starts a new item, so a sentence or a "（X牵头，Y配合）" wrapped in print reads
+as one paragraph; boxes in columns separated by white stripes are rebuilt into table rows
+(OCR returns boxes out of reading order).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from bot.ingest.blocks import Block, Line, Row
+from bot.ingest.cleanup import join_spaces
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Table:
+    top: float
+    rows: list[list[str]]
+
+
+@dataclass
+class Page:
+    height: float
+    items: list[Box | Table] = field(default_factory=list)  # in reading order
+
+
+_MARGIN = 0.1  # share of the page height at top and bottom where running text lives
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$|^共\s*\d+\s*页\s*第\s*\d+\s*页$"
+    r"|^\d{1,4}\s*/\s*\d{1,4}$|^[Pp]age\s*\d+(\s*of\s*\d+)?$"
+)
+# A line that starts an item of its own is never the continuation of the line before it.
+_STARTS_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百\d]+\s*[)）]|\d{1,3}\s*[.．、，,﹒]"
+    r"|[①-⑳⑴-⒇]|第[一二三四五六七八九十\d]{1,3}(?:阶段|部分|条|章|节)|附件|附表"
+    r"|(?:责任|牵头|配合|协办|参与|指导)(?:单位|部门|处室|科室)\s*[：:]|(?:完成时限|时间节点|完成时间)\s*[：:])"
+)
+_OPEN, _CLOSE = "（(【〔[", "）)】〕]"
+
+
+def is_page_number(text: str) -> bool:
+    """"- 3 -", "第3页 共20页", "3/20" and the like.
+
+    >>> [is_page_number(t) for t in ("- 3 -", "第3页 共20页", "— 12 —", "3月底前")]
+    [True, True, True, False]
+    """
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def strip_running(pages: list[Page]) -> None:
+    """Drop page numbers and the header/footer lines repeated in the margins of most pages."""
+    def marginal(page: Page, box: Box) -> bool:
+        return box.bottom <= page.height * _MARGIN or box.top >= page.height * (1 - _MARGIN)
+
+    counts: dict[str, int] = {}
+    for page in pages:
+        for shape in {_shape(b.text) for b in page.items if isinstance(b, Box) and marginal(page, b)}:
+            counts[shape] = counts.get(shape, 0) + 1
+    repeated = {s for s, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) // 2)}
+    for page in pages:
+        page.items = [
+            item for item in page.items
+            if not (isinstance(item, Box) and marginal(page, item)
+                    and (is_page_number(item.text) or _shape(item.text) in repeated))
+        ]
+
+
+def _unclosed(text: str) -> bool:
+    return sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where body text runs: its left edge, right edge and character size."""
+
+    left: float
+    right: float
+    size: float
+
+    @classmethod
+    def of(cls, lines: list[Box]) -> _Frame:
+        right = sorted(b.x1 for b in lines)[int(len(lines) * 0.9)] if lines else 0
+        return cls(min((b.x0 for b in lines), default=0), right, median(b.height for b in lines) if lines else 0)
+
+    def continues(self, previous: Box, box: Box, paragraph: str) -> bool:
+        if _STARTS_ITEM.match(box.text):
+            return False
+        full = previous.x1 >= self.right - 1.5 * self.size
+        return _unclosed(paragraph) or full and box.x0 < self.left + self.size
+
+
+def _joined(lines: list[Box], frame: _Frame) -> list[str]:
+    """Wrapped lines back into paragraphs: a full line goes on in the next unindented one."""
+    out: list[str] = []
+    previous: Box | None = None
+    for box in lines:
+        text = box.text.strip()
+        if previous is not None and out and frame.continues(previous, box, out[-1]):
+            out[-1] = join_spaces(out[-1] + " " + text)
+        else:
+            out.append(text)
+        previous = box
+    return out
+
+
+def page_blocks(pages: list[Page]) -> list[Block]:
+    """The pages' items as blocks: paragraphs joined across lines and pages, tables as rows.
+
+    A table that goes on at the top of the next page keeps its table number.
+    """
+    strip_running(pages)
+    frame = _Frame.of([b for page in pages for b in page.items if isinstance(b, Box)])
+    blocks: list[Block] = []
+    pending: list[Box] = []
+    table_no, last_was_table = 0, False
+    for index, page in enumerate(pages):
+        for position, item in enumerate(page.items):
+            if isinstance(item, Box):
+                pending.append(item)
+                last_was_table = False
+                continue
+            blocks += [Line(t) for t in _joined(pending, frame)]
+            pending = []
+            if not (last_was_table and position == 0 and index > 0):
+                table_no += 1
+            blocks += [Row(tuple(row), table_no) for row in item.rows if any(c.strip() for c in row)]
+            last_was_table = True
+    blocks += [Line(t) for t in _joined(pending, frame)]
+    return [b for b in blocks if not isinstance(b, Line) or b.text]
+
+
+def cell_text(text: str | None) -> str:
+    """A cell's wrapped lines as one string."""
+    return join_spaces(" ".join((text or "").split()))
+
+
+# --- boxes without structure (OCR, OFD) ---------------------------------------------------------
+
+def _lines(boxes: list[Box]) -> list[list[Box]]:
+    """Boxes grouped into visual lines (vertical overlap), each left to right."""
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.middle, b.x0)):
+        line = lines[-1] if lines else None
+        if line and abs(box.middle - median(b.middle for b in line)) < 0.5 * min(box.height, line[0].height):
+            line.append(box)
+        else:
+            lines.append([box])
+    return [sorted(line, key=lambda b: b.x0) for line in lines]
+
+
+def _merged(line: list[Box], gap: float) -> list[Box]:
+    """Neighbouring boxes closer than `gap` as one box (words of one cell or sentence)."""
+    out = [line[0]]
+    for box in line[1:]:
+        last = out[-1]
+        if box.x0 - last.x1 < gap:
+            out[-1] = Box(last.x0, min(last.top, box.top), max(last.x1, box.x1), max(last.bottom, box.bottom),
+                          join_spaces(last.text + " " + box.text))
+        else:
+            out.append(box)
+    return out
+
+
+def _columns(lines: list[list[Box]], gap: float) -> list[float]:
+    """x positions of the white stripes that separate a table's columns."""
+    spans = sorted((b.x0, b.x1) for line in lines for b in line)
+    cuts, reach = [], spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= gap:
+            cuts.append((reach + x0) / 2)
+        reach = max(reach, x1)
+    return cuts
+
+
+def _table(lines: list[list[Box]]) -> Table:
+    """Rows start where the gap to the line above is wider than a cell's line spacing."""
+    size = median(b.height for line in lines for b in line)
+    cuts = _columns(lines, 0.5 * size)
+    rows: list[list[list[Box]]] = []
+    previous_bottom = None
+    for line in lines:
+        top = min(b.top for b in line)
+        if previous_bottom is None or top - previous_bottom > 0.5 * size:
+            rows.append([[] for _ in range(len(cuts) + 1)])
+        for box in line:
+            rows[-1][sum(box.x0 > c for c in cuts)].append(box)
+        previous_bottom = max(previous_bottom or 0, max(b.bottom for b in line))
+    return Table(min(b.top for b in lines[0]),
+                 [[cell_text(" ".join(b.text for b in sorted(cell, key=lambda b: (b.top, b.x0)))) for cell in row]
+                  for row in rows])
+
+
+def _line_box(line: list[Box]) -> Box:
+    return Box(line[0].x0, min(b.top for b in line), line[-1].x1, max(b.bottom for b in line),
+               join_spaces(" ".join(b.text for b in line)))
+
+
+def box_page(boxes: list[Box], height: float) -> Page:
+    """Unstructured boxes as a page of lines and tables.
+
+    A visual line of two or more parts more than a character apart is a table line; a
+    table runs from its first such line to its last, with the single-cell lines between
+    (section rows, wrapped cells) and a wrapped last cell just below it.
+    """
+    page = Page(height)
+    boxes = [b for b in boxes if b.text.strip()]
+    if not boxes:
+        return page
+    size = median(b.height for b in boxes)
+    width = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
+    lines = [_merged(line, size) for line in _lines(boxes)]
+    multi = [i for i, line in enumerate(lines) if len(line) >= 2]
+    index = 0
+    while index < len(lines):
+        if index not in multi:
+            page.items.append(_line_box(lines[index]))
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(lines) and (end + 1 in multi or any(m > end + 1 for m in multi)
+                                        and min(b.top for b in lines[end + 1]) - max(b.bottom for b in lines[end]) <= size):
+            end += 1
+        while end + 1 < len(lines) and lines[end + 1][-1].x1 - lines[end + 1][0].x0 < 0.6 * width \
+                and min(b.top for b in lines[end + 1]) - max(b.bottom for b in lines[end]) <= 0.5 * size:
+            end += 1
+        page.items.append(_table(lines[index:end + 1]))
+        index = end + 1
+    return page

@@ -1,0 +1,116 @@
+"""PDF: the text layer with pdfplumber (ruled tables → rows, text → lines); pages without one through OCR.
+
+pypdfium2 opens the file first: it answers "encrypted?" and "how many pages?" in
+milliseconds, so a locked or 500-page file is refused before anything is parsed, and it
+renders the scanned pages for OCR. (PyMuPDF is avoided: its AGPL licence is not one an
+office can accept.)
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from bot.errors import DubanError
+from bot.ingest.blocks import Block
+from bot.ingest.layout import Box, Page, Table, cell_text, page_blocks
+from bot.model import Flag
+
+MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
+MAX_OCR_PAGES = 20  # about 10 s a page on two cores
+OCR_DPI = 200
+_ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
+_READABLE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
+_GARBLED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
+
+
+def _opened(data: bytes, name: str):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _ERR_PASSWORD:
+            raise DubanError(f"{name}: PDF 已加密（需要密码才能打开）。请用 PDF 阅读器输入密码后“另存为”不加密的 PDF，"
+                             "或请发文单位提供未加密的文件") from None
+        raise DubanError(f"{name}: PDF 文件已损坏，无法打开。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
+
+
+def _scanned(page) -> bool | None:
+    """True for a page to OCR: an image without a text layer, or a layer without a ToUnicode map
+    ("(cid:123)", private-use code points); None for an empty page."""
+    text = "".join(c["text"] for c in page.chars)
+    readable = len(_READABLE.findall(text))
+    if len(_GARBLED.findall(text)) > readable:
+        return True
+    if readable < 10:
+        return True if page.images else (None if not readable else False)
+    return False
+
+
+def _inside(line: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x, y = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _text_page(page) -> Page:
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items: list[Box | Table] = [
+        Box(line["x0"], line["top"], line["x1"], line["bottom"], line["text"])
+        for line in page.extract_text_lines() if not _inside(line, boxes)
+    ]
+    items += [Table(t.bbox[1], [[cell_text(c) for c in row] for row in t.extract()]) for t in tables]
+    return Page(page.height, sorted(items, key=lambda item: item.top))
+
+
+def _ocr_pages(pdf, numbers: list[int], name: str) -> tuple[dict[int, Page], list[Flag]]:
+    from bot.ingest.ocr import engine, image_page
+
+    engine(name)  # the missing extra is reported before any page is rendered
+    if len(numbers) > MAX_OCR_PAGES:
+        raise DubanError(f"{name}: 有 {len(numbers)} 页是扫描图像，超过一次识别的上限 {MAX_OCR_PAGES} 页。"
+                         "请把任务清单所在的页另存为单独的 PDF 后再导入")
+    pages, flags = {}, []
+    for number in numbers:
+        pages[number], found = image_page(pdf[number].render(scale=OCR_DPI / 72).to_pil(), name)
+        flags += found
+    return pages, flags
+
+
+def _pages(numbers: list[int]) -> str:
+    return "、".join(str(n + 1) for n in numbers)
+
+
+def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
+    """The PDF's blocks and its reading flags (an "ocr" flag when any page was read by OCR)."""
+    import pdfplumber
+
+    pdf = _opened(data, name)
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise DubanError(f"{name}: PDF 共 {count} 页，超过上限 {MAX_PAGES} 页，不像一份任务清单。"
+                             "请把任务清单所在的页另存为单独的 PDF（如 WPS“PDF 拆分”）后再导入")
+        pages: dict[int, Page] = {}
+        scanned: list[int] = []
+        try:
+            with pdfplumber.open(BytesIO(data)) as plumber:
+                for number, page in enumerate(plumber.pages):
+                    kind = _scanned(page)
+                    if kind:
+                        scanned.append(number)
+                    elif kind is False:
+                        pages[number] = _text_page(page)
+                    page.close()
+        except DubanError:
+            raise
+        except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+            raise DubanError(f"{name}: PDF 文字层无法读取（{type(exc).__name__}）。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
+        flags: list[Flag] = []
+        if scanned:
+            ocr_pages, flags = _ocr_pages(pdf, scanned, name)
+            pages.update(ocr_pages)
+            flags.insert(0, Flag("ocr", f"第 {_pages(scanned)} 页没有文字层，已用 OCR 识别；识别结果可能有错字，请对照原件核对每项任务"))
+    finally:
+        pdf.close()
+    return page_blocks([pages[n] for n in sorted(pages)]), flags
