@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "deliveries": ("bot.cli.cmd_deliveries", "deliveries", "查看发送记录"),
     "check-config": ("bot.cli.cmd_check", "check_config", "检查配置和环境变量，不发送任何消息"),
     "health": ("bot.cli.cmd_check", "health", "健康检查（供容器使用，退出码 0/1）"),
+    "users": ("bot.cli.cmd_users", "users", "控制台账号：添加、列出、停用、重置密码"),
+    "web": ("bot.cli.cmd_web", "web", "启动管理控制台（网页）"),
 }
 PROG = "python -m bot"
 EPILOG = "退出码：0 正常；1 发现问题或运行失败（如数据库不可用）；2 输入或用法错误。详见 docs/cli.md。"

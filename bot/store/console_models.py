@@ -1,0 +1,79 @@
+"""The console's tables: accounts, login failures, browser sessions, the audit trail, secrets.
+
+Everything the console remembers lives here, in the shared database, so several console
+processes behind one address agree on who is logged in, who is locked out and what changed.
+
+users            one per person at the issuing office; role admin (may change) or viewer
+login_failures   one row per failed login, counted per name over a window (the lock)
+web_sessions     one per login; the cookie carries a random token, the row only its hash,
+                 so a session can be ended (logout, disabled account) from any process
+audit_entries    who changed what, when, before → after (JSON), for every admin change
+app_secrets      the key that signs cookies and forms, made once and shared by all processes
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.store.models import Base, utcnow
+
+ADMIN, VIEWER = "admin", "viewer"
+ROLES = (ADMIN, VIEWER)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict | None]
+    after: Mapped[dict | None]
+
+
+class AppSecret(Base):
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

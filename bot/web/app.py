@@ -1,0 +1,124 @@
+"""The Flask application: one database session per request, the logged-in user, the guards.
+
+Guards, in order, for every request: a signed session cookie names a web_sessions row
+(idle 8 hours → back to login); a POST carries a valid CSRF token (Flask-WTF); only an
+admin may POST anything but login/logout; every answer carries CSP, frame-ancestors and
+no-sniff headers.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.orm import sessionmaker
+
+from bot.config.settings import Settings, load_settings
+from bot.store import open_store
+from bot.store.models import utcnow
+from bot.web import accounts
+
+PUBLIC = {"auth.login", "static", "health"}
+UPLOAD_LIMIT = 20 * 1024 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(url: str | None = None, *, settings: Settings | None = None,
+               clock: Callable[[], datetime] = utcnow) -> Flask:
+    """The console on the database at `url` (default: the configured one).
+
+    `clock` gives the current instant; tests pass a movable one to expire sessions and locks.
+    """
+    settings = settings or load_settings()
+    engine = open_store(url or settings.database_url, create=False)
+    make_session = sessionmaker(engine, expire_on_commit=False)
+    app = Flask(__name__)
+    with make_session.begin() as db:
+        secret = accounts.app_secret(db)
+    public_url = os.environ.get("DUBAN_PUBLIC_URL") or getattr(settings, "public_url", "") or ""
+    app.config.update(
+        SECRET_KEY=secret,
+        SESSION_COOKIE_NAME="duban_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=accounts.IDLE_LIMIT,
+        MAX_CONTENT_LENGTH=UPLOAD_LIMIT,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires on its own
+    )
+    app.extensions["duban"] = {"settings": settings, "clock": clock, "engine": engine}
+    CSRFProtect(app)
+
+    @app.before_request
+    def open_db_and_user():
+        g.db = make_session()
+        g.now = clock()
+        g.settings = settings
+        resumed = accounts.resume_session(g.db, session.get("sid"), g.now)
+        g.user = resumed.user
+        if request.endpoint in PUBLIC:
+            return None
+        if g.user is None:
+            session.pop("sid", None)
+            note = "登录已超过 8 小时未操作，请重新登录" if resumed.expired else None
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), note=note))
+        if request.method == "POST" and not g.user.is_admin and request.endpoint != "auth.logout":
+            abort(403)
+        return None
+
+    @app.teardown_request
+    def close_db(error):
+        db = g.pop("db", None)
+        if db is None:
+            return
+        try:
+            if error is None:
+                db.commit()
+            else:
+                db.rollback()
+        finally:
+            db.close()
+
+    @app.after_request
+    def secure_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return render_template("error.html", title="请求已过期", message="表单已过期或来源不明，请刷新页面后重试。"), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("error.html", title="没有权限", message="只读账号可以查看，但不能修改。如需修改，请联系管理员。"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("error.html", title="找不到页面", message="该页面不存在或已被删除。"), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = UPLOAD_LIMIT // 1024 // 1024
+        return render_template("error.html", title="文件过大", message=f"上传的文件超过 {limit} MB，请拆分或压缩后再上传。"), 413
+
+    @app.get("/healthz")
+    def health():
+        return {"ok": True}
+
+    from bot.web import auth, dashboard
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
+    app.permanent_session_lifetime = timedelta(hours=8)
+    return app
