@@ -58,7 +58,7 @@ def _grid_cells(row) -> tuple[list[str], list[str]]:
 
 
 def _cell_text(tc, depth: int) -> tuple[str, bool]:
-    """A cell's paragraphs and nested tables ("子措施 时限；完成年度评估 9月底前"), in order."""
+    """A cell's paragraphs and nested tables ("子措施，时限；完成年度评估，9月底前"), in order."""
     parts, nested = [], False
     for child in tc.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -72,7 +72,7 @@ def _cell_text(tc, depth: int) -> tuple[str, bool]:
             for tr in child.iterchildren():
                 if tr.tag.endswith("}tr"):
                     cells = [_cell_text(c, depth + 1)[0] for c in tr.iterchildren() if c.tag.endswith("}tc")]
-                    rows.append(" ".join(c for c in cells if c))
+                    rows.append("，".join(c for c in cells if c))
             parts.append("；".join(r for r in rows if r))
         elif tag == "tbl":
             nested = True

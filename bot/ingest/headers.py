@@ -28,6 +28,22 @@ HEADER_WORDS = (
               "任务 事项 工作 项目"),
 )
 UNIT_ROLES = ("lead", "units", "support")
+EXAMPLES = (  # (header cell, role); None: not a header cell (a data cell that merely contains a header word)
+    ("序号", "no"), ("重点任务", "title"), ("工作任务", "title"), ("工作事项", "title"), ("目标任务", "title"),
+    ("任务名称", "title"), ("主要任务", "title"), ("工作内容", "title"), ("项目名称", "title"), ("重点工作任务", "title"),
+    ("具体措施", "measures"), ("工作措施", "measures"), ("具体要求", "measures"), ("落实举措", "measures"),
+    ("主要措施", "measures"), ("工作目标", "measures"), ("贯彻意见(落实举措)", "measures"), ("建设内容", "measures"),
+    ("责任单位", "units"), ("责任部门", "units"), ("责任科室", "units"), ("责任处室(单位)", "units"),
+    ("责任主体", "units"), ("责任司局", "units"), ("牵头单位", "lead"), ("牵头部门", "lead"),
+    ("配合单位", "support"), ("协办单位", "support"), ("配合部门", "support"), ("参与单位", "support"),
+    ("完成时限", "deadline"), ("时间节点", "deadline"), ("时限要求", "deadline"), ("完成时间", "deadline"),
+    ("时间安排", "deadline"), ("分管领导", "contact"), ("责任人", "contact"), ("联系人", "contact"),
+    ("牵头市领导", "contact"), ("推进情况", "skip"), ("完成进度", "skip"), ("进展情况", "skip"),
+    ("总投资（亿元）", "skip"), ("投资额", "skip"), ("是否完成", "skip"), ("备注", "skip"),
+    ("责 任 单 位", "units"), ("完成时限：", "deadline"),
+    ("加强宣传工作", None), ("各地知识产权管理部门", None), ("推进任务落实", None), ("9月底前完成宣传周活动。", None),
+    ("2024年目标", None), ("1", None), ("", None),
+)
 _WORDS = sorted(((w, role, order) for order, (role, words) in enumerate(HEADER_WORDS) for w in words.split()),
                 key=lambda item: (-len(item[0]), item[2]))
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")

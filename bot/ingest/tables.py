@@ -24,6 +24,12 @@ _SUBSECTION = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]
 _KEY_VALUE = re.compile(r"^([^：:]{1,12})[：:]\s*(\S.*)$", re.S)
 
 
+SEQ_EXAMPLES = (
+    ("3", 3), ("3、", 3), ("3.", 3), ("（3）", 3), ("(12)", 12), ("①", 1), ("⑶", 3), ("三", 3), ("十二", 12),
+    ("（三）", 3), ("３", 3), (" 7 ", 7), ("", None), ("一、强化统筹", None), ("1. 推进", None), ("序号", None),
+)
+
+
 def seq_number(cell: str) -> int | None:
     """A 序号 cell: "3", "3、", "（3）", "①", "⑶", "三", "（三）"; None for anything else."""
     match = _SEQ.match(fold(cell))

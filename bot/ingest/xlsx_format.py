@@ -49,8 +49,8 @@ def xlsx_blocks(data: bytes, name: str) -> list[Block]:
     import openpyxl
 
     package = open_package(data, name, "Excel")
-    if "xl/sharedStrings.xml" in package.namelist():
-        strings = read_part(package, "xl/sharedStrings.xml", name, "Excel").count(b"<si")
+    for part in (p for p in package.namelist() if p.lower().endswith("sharedstrings.xml")):
+        strings = read_part(package, part, name, "Excel").count(b"<si")
         if strings > MAX_SHARED_STRINGS:
             raise _refuse(name, f"含有 {strings} 个不同的文字串（上限 {MAX_SHARED_STRINGS}）")
     sheets = {part: read_part(package, part, name, "Excel") for part in package.namelist()
