@@ -26,16 +26,26 @@ def _context(session, settings, as_of, actor):
 
 @click.command("done")
 @click.argument("milestone")
-@click.option("--unit", "unit_name", metavar="UNIT", help="只标记这个单位（默认：全部责任单位）")
+@click.option("--unit", "unit_name", metavar="UNIT", help="完成的单位（名称或简称）")
+@click.option("--all", "all_units", is_flag=True, help="标记全部责任单位都已完成（代替 --unit）")
 @click.option("--note", help="备注，例如完成情况或文号")
 @by_option()
 @as_of_option()
 @format_option()
-def done(milestone, unit_name, note, actor, as_of, fmt):
-    """标记时间节点已完成（如 M12），停止该单位的提醒；记录操作人和时间。"""
+def done(milestone, unit_name, all_units, note, actor, as_of, fmt):
+    """标记时间节点已完成（如 M12），停止该单位的提醒；记录操作人、时间和备注。
+
+    \b
+    示例:
+      python -m bot done M8 --unit 福州市知识产权管理部门 --note "已报送盘点结果"
+      python -m bot done M8 --all --note "全部单位已报送"
+    """
     from bot.plan.completion import mark_done
     from bot.plan.lookup import find_unit
 
+    if bool(unit_name) == all_units:
+        raise click.UsageError("请用 --unit 单位 指定完成的单位，或用 --all 标记全部责任单位（两者选一）。"
+                               f"例如: python -m bot done {milestone} --unit 福州市知识产权管理部门")
     with store_session() as (session, settings):
         unit_id = find_unit(session, unit_name).id if unit_name else None
         result = mark_done(session, milestone, unit_id, note, _context(session, settings, as_of, actor))

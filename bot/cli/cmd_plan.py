@@ -39,14 +39,15 @@ def plan(as_of, until, unit_name, fmt):
     """
     from bot.plan.ics import plan_calendar
     from bot.plan.lookup import find_unit
-    from bot.plan.views import PlanFilter, plan_rows
+    from bot.plan.views import PlanFilter, done_marks, mark_text, plan_rows
 
     with store_session() as (session, settings):
         unit = find_unit(session, unit_name).name if unit_name else None
         flt = PlanFilter(resolve_as_of(as_of, settings) if as_of else None, parse_day(until, "--until"), unit)
         rows = plan_rows(session, settings, flt)
+        marks = done_marks(session, settings, unit)
     if fmt == JSON:
-        click.echo(dumps({"reminders": rows}))
+        click.echo(dumps({"reminders": rows, "done": marks}))
     elif fmt == "ics":
         click.echo(plan_calendar(rows, datetime.now(timezone.utc)).decode("utf-8"), nl=False)
     elif not rows:
@@ -55,3 +56,6 @@ def plan(as_of, until, unit_name, fmt):
         click.echo(table([_table_row(r) for r in rows], COLUMNS, limits={"task": 24, "milestone_ref": 16, "flags": 30, "channel": 16}))
         units = len({r["unit"] for r in rows})
         click.echo(f"\n共 {len(rows)} 条提醒，涉及 {units} 个单位。")
+    if marks and fmt not in (JSON, "ics"):
+        click.echo(f"\n已标记完成（{len(marks)} 项，不再提醒）：")
+        click.echo("\n".join(f"  {mark_text(m)} — {m['unit']}：{m['task_no']}. {m['task']}" for m in marks))

@@ -7,7 +7,8 @@ from bot.cli.store_options import as_of_option, resolve_as_of, store_session
 from bot.output import JSON, dumps, format_option, table
 
 COLUMNS = [("light", "状态"), ("unit", "单位"), ("total", "节点"), ("done", "已完成"), ("due_soon", "临期(黄)"),
-           ("overdue", "逾期(红)"), ("later", "未到期"), ("next_due", "最近截止"), ("contact", "联系方式"), ("items", "逾期节点")]
+           ("overdue", "逾期(红)"), ("later", "未到期"), ("next_due", "最近截止"), ("contact", "联系方式"), ("items", "逾期节点"),
+           ("marks", "完成记录（操作人、日期、备注）")]
 
 
 def _light(row: dict) -> str:
@@ -21,7 +22,7 @@ def status(as_of, fmt):
     """各单位完成情况总览：已完成、临期（黄）、逾期（红）。"""
     from bot.plan.notices import calendar_notice
     from bot.plan.replan import load_calendar
-    from bot.plan.views import status_rows
+    from bot.plan.views import mark_text, status_rows
 
     with store_session() as (session, settings):
         when = resolve_as_of(as_of, settings)
@@ -35,10 +36,10 @@ def status(as_of, fmt):
         click.echo("数据库中还没有任务。请先导入: python -m bot import 文件路径")
     else:
         shown = [{**r, "light": _light(r), "contact": r["channel"] or "无→管理员",
-                  "items": "、".join(r["overdue_items"]),
+                  "items": "、".join(r["overdue_items"]), "marks": "；".join(mark_text(m) for m in r["done_items"]),
                   "unit": r["unit"] + ("（含未核验日期）" if r["unverified"] else "")} for r in rows]
         click.echo(f"截至 {today}（临期 = {settings.due_soon_days} 天内到期）")
-        click.echo(table(shown, COLUMNS, limits={"items": 30, "unit": 30}))
+        click.echo(table(shown, COLUMNS, limits={"items": 30, "unit": 30, "marks": 40}))
         red = sum(1 for r in rows if r["overdue"])
         click.echo(f"\n{len(rows)} 个单位，其中 {red} 个有逾期事项。完成后请运行: python -m bot done M编号 --unit 单位")
     if notice:

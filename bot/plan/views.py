@@ -105,6 +105,26 @@ def plan_rows(session: Session, settings: Settings, flt: PlanFilter) -> list[dic
     return rows
 
 
+def done_mark(row: Milestone, mu, tz) -> dict:
+    """One unit's done mark on a milestone: who, when and the note, as `status` and `plan` show it."""
+    return {"milestone_id": row.id, "milestone": f"M{row.id}", "expr": row.expr or "年度任务（未写时限）",
+            "task_no": row.task.no, "task": row.task.title, "unit": mu.unit.name,
+            "done_at": mu.done_at.astimezone(tz).isoformat(timespec="minutes"), "done_by": mu.done_by or "",
+            "note": mu.done_note or ""}
+
+
+def done_marks(session: Session, settings: Settings, unit: str | None = None) -> list[dict]:
+    """Every standing done mark of a live milestone (one unit, or all), in milestone order."""
+    return [done_mark(m, mu, settings.tz) for m in live_milestones(session) for mu in m.units
+            if mu.removed_at is None and mu.done_at is not None and (unit is None or mu.unit.name == unit)]
+
+
+def mark_text(mark: dict) -> str:
+    """M8 张三 09-20「已报送盘点结果」: a done mark in one table cell."""
+    note = f"「{mark['note']}」" if mark["note"] else ""
+    return f"{mark['milestone']} {mark['done_by']} {mark['done_at'][5:10]}{note}"
+
+
 def next_due(row: Milestone, settings: Settings, today: date) -> date | None:
     """The due date that counts today: the milestone's, or a recurring one's current occurrence."""
     occ = occurrences(target_of(row), today, settings.horizon_days)
@@ -127,10 +147,12 @@ def status_rows(session: Session, settings: Settings, as_of: datetime) -> list[d
                 continue
             s = stats.setdefault(mu.unit.name, {
                 "unit": mu.unit.name, "total": 0, "done": 0, "due_soon": 0, "overdue": 0, "later": 0,
-                "unverified": 0, "next_due": None, "overdue_items": [], "channel": channels.get(mu.unit_id, "")})
+                "unverified": 0, "next_due": None, "overdue_items": [], "done_items": [],
+                "channel": channels.get(mu.unit_id, "")})
             s["total"] += 1
             if mu.done_at is not None:
                 s["done"] += 1
+                s["done_items"].append(done_mark(m, mu, settings.tz))
             elif due is None:
                 s["later"] += 1
             elif due < today:

@@ -41,8 +41,8 @@ def run():
     """Invoke `python -m bot …` in-process; fails the test on an unexpected exit code."""
     runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
+    def invoke(*args: str, code: int = 0, input: str | None = None):
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
         assert result.exit_code == code, result.output
         return result
 

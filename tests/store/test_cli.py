@@ -146,3 +146,35 @@ def test_it_sends_a_lead_time_missed_before_import_only_once_across_replans(env,
     again = json.loads(run("plan", "--format", "json").output)["reminders"]
     assert [r for r in again if "补发一次" in r["note"]] == catch_up
     assert isinstance(datetime.fromisoformat(catch_up[0]["send_at"]).date(), date)
+
+
+def test_done_without_a_unit_asks_for_all_and_status_and_plan_show_who_marked_it(env, run, seed_path):
+    run("import", str(seed_path), "--as-of", "2024-05-22")
+    rows = json.loads(run("plan", "--as-of", "2024-05-22", "--format", "json").output)["reminders"]
+    june = next(r for r in rows if r["milestone"] == "6月底前")
+    ref = f"M{june['milestone_id']}"
+    refused = run("done", ref, code=2).output
+    assert "--all" in refused and "--unit" in refused
+    assert "两者选一" in run("done", ref, "--all", "--unit", june["unit"], code=2).output
+    out = run("done", ref, "--all", "--note", "全部已报送", "--by", "王五").output
+    assert "已标记完成" in out and june["unit"] in out
+
+    status = json.loads(run("status", "--as-of", "2024-07-02", "--format", "json").output)["units"]
+    mine = next(s for s in status if s["unit"] == june["unit"])
+    [mark] = [m for m in mine["done_items"] if m["milestone"] == ref]
+    assert (mark["done_by"], mark["note"]) == ("王五", "全部已报送") and mark["done_at"]
+    assert "王五" in run("status", "--as-of", "2024-07-02").output
+    plan = json.loads(run("plan", "--format", "json").output)
+    assert {(m["milestone"], m["done_by"], m["note"]) for m in plan["done"]} == {(ref, "王五", "全部已报送")}
+    assert "已标记完成" in run("plan", "--as-of", "2024-05-22").output
+
+
+def test_a_contact_added_after_run_once_expired_last_year_plans_nothing_for_last_year(env, run, seed_path):
+    run("import", str(seed_path), "--as-of", "2024-05-22")
+    assert "过期" in run("run", "--once").output  # the live service today: 2024 is long past
+    (env / "contacts.yaml").write_text("units:\n  知识产权保护处:\n    - email: baohu@example.gov.cn\n",
+                                       encoding="utf-8")
+    applied = run("config", "apply").output
+    assert "恢复 0" in applied and "新增 0" in applied
+    plan = json.loads(run("plan", "--format", "json").output)["reminders"]
+    assert [r for r in plan if r["due"].startswith("2024")] == []
