@@ -11,17 +11,6 @@ DEFAULT_HEARTBEAT_AGE = 180
 DEFAULT_LEASE_MARGIN = 120
 
 
-def channel_of(spec):
-    """The channel the dispatcher would build for this contact (raises DubanError when it cannot).
-
-    The one builder check-config, `config apply` and `contacts set` judge contacts with.
-    """
-    from bot.store.models import Contact
-    from jobs.channels import contact_channel
-
-    return contact_channel(Contact(kind=spec.kind, target=spec.target, secret=spec.secret, mentions=list(spec.mentions)))
-
-
 def config_dir_option():
     return click.option("--config-dir", "config_dir", type=click.Path(), metavar="DIR",
                         help="本单位的配置目录（默认：环境变量 DUBAN_CONFIG_DIR，否则当前目录下的 config/）")
@@ -35,7 +24,8 @@ def check_config(config_dir, fmt: str) -> None:
 
     检查：三个配置文件是否齐全、settings.yaml 各项（含提前天数范围）、单位目录、contacts.yaml 中的单位名称、
     Webhook 地址和邮箱格式、${变量} 引用的密钥是否已设置、SMTP 设置、数据库密码是否仍是占位值、
-    发送策略的环境变量。另外提示（不算问题）明文传输的密钥：http:// 机器人地址、不加密的 SMTP 登录。
+    以 http:// 发往公网的机器人地址（密钥会明文传输）、发送策略的环境变量。
+    另外提示（不算问题）特意允许的不加密 SMTP 登录。
     有问题时退出码为 1，没有问题为 0。
 
     \b
@@ -50,7 +40,7 @@ def check_config(config_dir, fmt: str) -> None:
     from jobs.policy import DeliveryPolicy
 
     folder = resolve(config_dir)
-    report = run_checks(folder, units_file(config_dir), channel_of)
+    report = run_checks(folder, units_file(config_dir))
     try:
         DeliveryPolicy.from_env()  # the dispatcher's DUBAN_* knobs (attempts, leases, robot budgets)
     except DubanError as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.cmd_check import channel_of, config_dir_option
+from bot.cli.cmd_check import config_dir_option
 from bot.output import JSON, dumps, format_option
 
 
@@ -50,7 +50,7 @@ def apply(config_dir, yes, dry_run, fmt) -> None:
     office = load_office(folder, units_file(config_dir))
     settings = office.settings
     with session_scope(open_store(settings.database_url)) as session:
-        applied = apply_config(session, office, channel_of)
+        applied = apply_config(session, office)
         if dry_run:
             session.rollback()
             return _report(folder, applied, None, fmt)

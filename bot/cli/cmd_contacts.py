@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.cmd_check import channel_of, config_dir_option
+from bot.cli.cmd_check import config_dir_option
 from bot.cli.store_options import store_session
 from bot.output import JSON, dumps, format_option, table
 
@@ -72,38 +72,80 @@ def _show(unit_name: str, changes, warnings, fmt: str, unchanged: str) -> None:
         click.echo("（已写入数据库。要让 config apply 保留这些修改，请运行 python -m bot config export -o 配置目录）")
 
 
-@contacts.command("set")
+class KindOptions(click.Command):
+    """A command with one `--KIND` option per contact kind of the channel registry.
+
+    The options are made when the command parses or shows its help, not when this module
+    is imported, so a channel added to the registry (one new file) has its flag at once.
+    """
+
+    def __init__(self, *args, kind_help, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind_help = kind_help
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from bot.notify.registry import CHANNELS, contact_kinds
+
+        made = [click.Option([f"--{kind}"], multiple=True, metavar="VALUE", help=self.kind_help(CHANNELS[kind]))
+                for kind in contact_kinds()]
+        return made + super().get_params(ctx)
+
+
+def _given(kinds: dict) -> dict[str, tuple[str, ...]]:
+    """The values of the --KIND options, by kind (click names them by the flag)."""
+    from bot.notify.registry import contact_kinds
+
+    return {kind: tuple(kinds.get(kind.replace("-", "_")) or ()) for kind in contact_kinds()}
+
+
+def _target_help(cls) -> str:
+    target = cls.field("target")
+    return f"{cls.label}：{target.help}（可重复）"
+
+
+@contacts.command("set", cls=KindOptions, kind_help=_target_help)
 @click.argument("unit_name", metavar="UNIT")
-@click.option("--wecom", "wecom", multiple=True, metavar="URL", help="企业微信群机器人 Webhook 地址、key 或 ${环境变量}")
-@click.option("--email", "email", multiple=True, metavar="ADDR", help="邮箱地址（可重复，或用逗号分隔多个）")
-@click.option("--dingtalk", multiple=True, metavar="URL", help="钉钉机器人地址或 ${环境变量}")
-@click.option("--feishu", multiple=True, metavar="URL", help="飞书机器人地址或 ${环境变量}")
-@click.option("--mention", "mentions", multiple=True, metavar="MOBILE", help="机器人消息要 @ 的手机号（可重复）")
+@click.option("--mention", "mentions", multiple=True, metavar="MOBILE", help="机器人消息要 @ 的手机号（可重复；只用于能 @ 人的渠道）")
+@click.option("--secret", metavar="SECRET", help="机器人的加签/签名密钥，建议写成 ${环境变量}（只用于有加签的渠道）")
 @config_dir_option()
 @format_option()
-def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions, config_dir, fmt) -> None:
+def set_contacts(unit_name, mentions, secret, config_dir, fmt, **kinds) -> None:
     """设置某单位的联系方式：给出的渠道整体替换该渠道原有的设置，其他渠道不变。
 
-    UNIT 可写标准名称或简称（按单位目录解析）。每个联系方式在写入前按发送渠道的规则检查
-    （与 check-config 相同）：key、地址或 @手机号不对时拒绝，数据库不变。修改只写入数据库；
+    UNIT 可写标准名称或简称（按单位目录解析）。每个联系方式在写入前按发送渠道自己的规则检查
+    （与 check-config 相同）：key、地址、@手机号或密钥不对时拒绝，数据库不变。修改只写入数据库；
     之后用 python -m bot config export -o 配置目录 写回 YAML，免得下次 config apply 覆盖。
+
+    \b
+    示例:
+      python -m bot contacts set 保护处 --wecom '${WECOM_KEY_BAOHU}' --mention 13800000000
+      python -m bot contacts set 商标处 --email 'a@example.gov.cn, b@example.gov.cn'
     """
     from bot.config.admin.apply import Applier
     from bot.config.admin.channels import refuse_unusable
     from bot.config.admin.export import contact_spec
     from bot.config.admin.units import resolve_unit
-    from bot.config.contacts import ContactSpec, validate_mentions, validate_target
+    from bot.config.contacts import ContactSpec, parse_mentions, parse_target
     from bot.config.yamlfile import Where
     from bot.errors import DubanError
+    from bot.notify.registry import CHANNELS
 
-    given = {"wecom": wecom, "email": email, "dingtalk": dingtalk, "feishu": feishu}
+    given = _given(kinds)
     if not any(given.values()):
         raise DubanError("请至少给出一种联系方式，例如 --wecom ${WECOM_KEY_BAOHU} 或 --email a@example.gov.cn。")
-    robot_mentions = validate_mentions(list(mentions), Where("--mention"))
-    specs = [ContactSpec(kind, validate_target(kind, target, Where(f"--{kind}")),
-                         robot_mentions if kind != "email" else ())
-             for kind, targets in given.items() for target in targets]
-    warnings = [note for spec in specs for note in refuse_unusable(spec, channel_of, f"--{spec.kind}")]
+    robot_mentions = parse_mentions(list(mentions), Where("--mention"))
+    specs = []
+    for kind, targets in given.items():
+        fields = {f.name for f in CHANNELS[kind].fields}
+        for target in targets:
+            specs.append(ContactSpec(kind, parse_target(target, Where(f"--{kind}")),
+                                     robot_mentions if "mentions" in fields else (),
+                                     secret if "secret" in fields else None))
+    for option, value, name in (("--mention", mentions, "mentions"), ("--secret", secret, "secret")):
+        takers = [kind for kind in given if name in {f.name for f in CHANNELS[kind].fields}]
+        if value and not any(spec.kind in takers for spec in specs):
+            raise DubanError(f"{option} 只用于 {'、'.join(takers)} 渠道，请同时给出这类联系方式。")
+    warnings = [note for spec in specs for note in refuse_unusable(spec, f"--{spec.kind}")]
     directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
         unit = resolve_unit(session, directory, unit_name, admin_name)
@@ -113,22 +155,26 @@ def set_contacts(unit_name, wecom, email, dingtalk, feishu, mentions, config_dir
     _show(unit.name, applier.changes, warnings, fmt, f"{unit.name} 的联系方式没有变化。")
 
 
-@contacts.command("remove")
+def _remove_help(cls) -> str:
+    return f"只删除这个{cls.label}联系方式（写法与 contacts list 中的相同，可重复）"
+
+
+@contacts.command("remove", cls=KindOptions, kind_help=_remove_help)
 @click.argument("unit_name", metavar="UNIT")
-@click.option("--wecom", multiple=True, metavar="URL", help="只删除这个企业微信地址")
-@click.option("--email", multiple=True, metavar="ADDR", help="只删除这个邮箱")
-@click.option("--dingtalk", multiple=True, metavar="URL", help="只删除这个钉钉地址")
-@click.option("--feishu", multiple=True, metavar="URL", help="只删除这个飞书地址")
 @config_dir_option()
 @format_option()
-def remove_contacts(unit_name, wecom, email, dingtalk, feishu, config_dir, fmt) -> None:
-    """删除某单位的联系方式；不指定渠道时删除全部（之后其提醒发给管理员）。UNIT 可写标准名称或简称。"""
+def remove_contacts(unit_name, config_dir, fmt, **kinds) -> None:
+    """删除某单位的联系方式；不指定渠道时删除全部（之后其提醒发给管理员）。UNIT 可写标准名称或简称。
+
+    \b
+    示例:
+      python -m bot contacts remove 保护处 --email baohu@example.gov.cn
+    """
     from bot.config.admin.apply import Applier
     from bot.config.admin.units import resolve_unit
     from bot.errors import DubanError
 
-    given = {("wecom", t) for t in wecom} | {("email", t) for t in email} | \
-            {("dingtalk", t) for t in dingtalk} | {("feishu", t) for t in feishu}
+    given = {(kind, target) for kind, targets in _given(kinds).items() for target in targets}
     directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
         unit = resolve_unit(session, directory, unit_name, admin_name)

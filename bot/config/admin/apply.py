@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.config.admin.channels import ChannelBuilder, refuse_unusable
+from bot.config.admin.channels import refuse_unusable
 from bot.config.admin.office import Office
 from bot.config.admin.units import DirectoryUnit, directory_units
 from bot.config.contacts import ContactSpec, redact
@@ -149,17 +149,17 @@ class Applied:
         return [c for c in self.changes if c.destructive]
 
 
-def apply_config(session: Session, office: Office, build: ChannelBuilder) -> Applied:
+def apply_config(session: Session, office: Office) -> Applied:
     """Make the store match the office's files (nothing committed here: the caller decides).
 
-    Each contact is first judged by its channel's rules (`build`); one the channel would
-    refuse stops the apply, as check-config would report it.
+    Each contact is first judged by its channel's rules; one the channel would refuse
+    stops the apply, as check-config reports it.
     """
     settings = office.settings
     wanted = dict(office.contacts)
     wanted[settings.admin_name] = settings.admin_contacts
     warnings = [note for name, specs in sorted(wanted.items()) for i, spec in enumerate(specs)
-                for note in refuse_unusable(spec, build, f"{name} 的第 {i + 1} 个联系方式（{spec.kind}）")]
+                for note in refuse_unusable(spec, f"{name} 的第 {i + 1} 个联系方式（{spec.kind}）")]
     applier = Applier(session)
     units = applier.units(directory_units(office.directory), settings.admin_name)
     for name, unit in sorted(units.items()):

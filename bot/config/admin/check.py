@@ -3,8 +3,8 @@
 The loaders stop at the first error, which is right for the bot but wrong for an admin
 fixing a fresh install: here each settings key, each unit's entry and each contact is
 checked on its own, so one run lists everything. Contacts are judged by the rules
-`config apply` and `contacts set` use (bot.config.admin.channels): their channel is built
-the way the dispatcher builds it. Warnings (credentials in clear text) do not fail the check.
+`config apply` and `contacts set` use (bot.config.admin.channels): the channel registry's.
+Warnings (a plain SMTP login allowed on purpose) do not fail the check.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config.admin.channels import ChannelBuilder, judge
+from bot.config.admin.channels import judge
 from bot.config.admin.units import canonical_name
 from bot.config.contacts import parse_contact
 from bot.config.paths import CONTACTS, SETTINGS as SETTINGS_FILE, missing_dir, missing_file
@@ -121,7 +121,7 @@ def _directory(path: Path, report: ConfigReport) -> Directory | None:
     return directory
 
 
-def _contacts(items, where: Where, report: ConfigReport, build: ChannelBuilder) -> None:
+def _contacts(items, where: Where, report: ConfigReport) -> None:
     if isinstance(items, (str, dict)):
         items = YList([items])
     if not isinstance(items, list):
@@ -135,7 +135,7 @@ def _contacts(items, where: Where, report: ConfigReport, build: ChannelBuilder) 
             report.add(CONTACTS_AREA, exc.message)
             continue
         report.contacts += 1
-        verdict = judge(spec, build)
+        verdict = judge(spec)
         if verdict.missing_env:
             names = "、".join(verdict.missing_env)
             report.add(SECRETS, at.error(f"引用的环境变量 {names} 未设置或为空：请在 .env（或服务环境）中填写。").message)
@@ -145,8 +145,7 @@ def _contacts(items, where: Where, report: ConfigReport, build: ChannelBuilder) 
             report.warn(CHANNEL, at.error(message).message)
 
 
-def _contacts_file(path: Path, directory: Directory | None, admin_name: str, report: ConfigReport,
-                   build: ChannelBuilder) -> None:
+def _contacts_file(path: Path, directory: Directory | None, admin_name: str, report: ConfigReport) -> None:
     try:
         data, where = load_yaml(path)
     except DubanError as exc:
@@ -167,7 +166,7 @@ def _contacts_file(path: Path, directory: Directory | None, admin_name: str, rep
                 canonical_name(directory, str(name), admin_name)
             except DubanError as exc:
                 report.add(CONTACTS_AREA, at.error(exc.message).message)
-        _contacts(items or YList(), at, report, build)
+        _contacts(items or YList(), at, report)
 
 
 def _lead_time_units(settings: Settings, data: YDict, where: Where, directory: Directory | None,
@@ -184,12 +183,8 @@ def _lead_time_units(settings: Settings, data: YDict, where: Where, directory: D
             report.add(SETTINGS, at.child(by_unit, name).error(exc.message).message)
 
 
-def check_config(config_dir: Path, units_path: Path, build: ChannelBuilder) -> ConfigReport:
-    """Every problem in settings.yaml, units.yaml, contacts.yaml and the environment they reference.
-
-    `build(spec)` makes the channel the dispatcher would send through (raising DubanError
-    when it cannot): the one place that turns a contact into a channel stays the dispatcher's.
-    """
+def check_config(config_dir: Path, units_path: Path) -> ConfigReport:
+    """Every problem in settings.yaml, units.yaml (`units_path`), contacts.yaml and the environment they reference."""
     report = ConfigReport()
     if not config_dir.is_dir():
         report.add(SETTINGS, missing_dir(config_dir))
@@ -203,6 +198,6 @@ def check_config(config_dir: Path, units_path: Path, build: ChannelBuilder) -> C
     _lead_time_units(settings, data, where, directory, report)
     admin = data.get("admin") if isinstance(data.get("admin"), dict) else YDict()
     if "contacts" in admin:
-        _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report, build)
-    _contacts_file(config_dir / CONTACTS, directory, settings.admin_name, report, build)
+        _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report)
+    _contacts_file(config_dir / CONTACTS, directory, settings.admin_name, report)
     return report
