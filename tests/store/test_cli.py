@@ -178,3 +178,10 @@ def test_a_contact_added_after_run_once_expired_last_year_plans_nothing_for_last
     assert "恢复 0" in applied and "新增 0" in applied
     plan = json.loads(run("plan", "--format", "json").output)["reminders"]
     assert [r for r in plan if r["due"].startswith("2024")] == []
+
+
+def test_run_once_reports_its_round_as_json(env, run, seed_path):
+    run("import", str(seed_path), "--as-of", "2024-05-22")
+    report = json.loads(run("run", "--once", "--format", "json").stdout)
+    assert report["digests"]["messages"] == 0 and report["digests"]["expired"] > 2000
+    assert set(report["dispatch"]) >= {"sent", "retry", "failed"}
