@@ -80,13 +80,23 @@ WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "�
 
 def _period_rule(name: str, unit: str, body: str, bare_ok: bool, examples):
     lead, end = ("(?:每个?|按)", "(?:底|末)?") if bare_ok else ("每", "(?:底|末)")
-    return rule(name, f"{lead}(?:{unit}){end}{BY_OPT}", lambda m, ctx: recurrence(body, ctx), examples,
+    return rule(name, f"{lead}(?:{unit}){end}{BY_OPT}(?!度?(?:终了|结束))", lambda m, ctx: recurrence(body, ctx), examples,
                 gate="每按")
 
 
 def _quarter_months(m) -> str:
     first = QUARTER_MONTHS[m.group("which")]
     return ",".join(str(first + 3 * q) for q in range(4))
+
+
+def _after_period_end(m, ctx: Context) -> Recurrence | None:
+    """"每季度结束后10日内": the n-th day of the month after each period; more than 28 days
+    is no fixed day of that month, so the rule stands aside and the words get a warning."""
+    day = int(m.group("d"))
+    if not 1 <= day <= 28:
+        return None
+    months = "" if m.group("p") == "月" else "BYMONTH=1,4,7,10;"
+    return recurrence(f"FREQ=MONTHLY;{months}BYMONTHDAY={day}", ctx)
 
 
 def _every_n_months(m, ctx: Context) -> Recurrence | None:
@@ -119,6 +129,14 @@ RULES = (
          ("每季度末月20日前", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=20;UNTIL=20241231"),
          ("每季度最后一个月的30日前", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=30,-1;BYSETPOS=1;UNTIL=20241231"),
          ("每季度第二个月5日", "FREQ=MONTHLY;BYMONTH=2,5,8,11;BYMONTHDAY=5;UNTIL=20241231")],
+        gate="每",
+    ),
+    rule(
+        "每<period>结束后<n>日内",
+        f"每个?(?P<p>月|季度?)(?:终了|结束)(?:之?后)(?P<d>\\d{{1,2}})(?:日|天)(?:以内|之内|内)",
+        _after_period_end,
+        [("每季度结束后10日内", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=10;UNTIL=20241231"),
+         ("每月终了后5日内", "FREQ=MONTHLY;BYMONTHDAY=5;UNTIL=20241231")],
         gate="每",
     ),
     rule(

@@ -49,6 +49,8 @@ TAILS = (
     Tail("以后每年", re.compile(r",?(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, True, _yearly,
          (("2019年7月底前,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),
           ("6月15日前,此后每年组织一次", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15;UNTIL=20241231"))),
+    Tail("…，以后每年", re.compile(r"[^,;:。!?]{1,30}?,(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, False, _yearly,
+         (("2024年7月底前出台实施办法,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),)),
     Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, True, lambda v, ctx: (NOT_DEADLINE, ""),
          (("2023年底前已完成的项目不再重复申报", None),)),
     Tail("已", re.compile(r"已(?:经)?"), True, False, lambda v, ctx: (v, "already-done"),
