@@ -42,8 +42,7 @@ def apply(config_dir, yes, dry_run, fmt) -> None:
     from bot.config.admin.office import load_office
     from bot.config.paths import config_dir as resolve, units_file
     from bot.errors import DubanError
-    from bot.plan.lookup import live_milestones
-    from bot.plan.replan import plan_context, replan
+    from bot.plan.replan import replan_all
     from bot.store import open_store, session_scope
 
     folder = resolve(config_dir)
@@ -65,8 +64,7 @@ def apply(config_dir, yes, dry_run, fmt) -> None:
             raise DubanError(f"有 {len(applied.destructive)} 项会删除或覆盖数据库中已有的内容，未确认，数据库没有修改。"
                              "确认无误后加 --yes 重新运行；要保留数据库中的修改，先运行 "
                              f"python -m bot config export -o {folder}。")
-        stats = replan(session, live_milestones(session),
-                       plan_context(session, settings, datetime.now(settings.tz), "config apply"), "配置变更")
+        stats = replan_all(session, settings, datetime.now(settings.tz), "配置变更", "config apply")
     _report(folder, applied, stats, fmt, shown)
 
 

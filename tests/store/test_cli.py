@@ -142,7 +142,11 @@ def test_it_sends_a_lead_time_missed_before_import_only_once_across_replans(env,
     planned = json.loads(run("plan", "--format", "json").output)["reminders"]
     catch_up = [r for r in planned if "补发一次" in r["note"]]
     assert catch_up and {r["send_on"] for r in catch_up} == {"2024-06-19"}
-    run("config", "apply")  # replans every milestone later in time
+    from bot.config.settings import Settings
+    from bot.plan.replan import replan_all
+
+    with session_scope(open_store(db_url)) as s:  # a replan later that day (config apply replans at the real now)
+        replan_all(s, Settings(), datetime.fromisoformat("2024-06-18T15:00+08:00"), "配置变更", "test")
     again = json.loads(run("plan", "--format", "json").output)["reminders"]
     assert [r for r in again if "补发一次" in r["note"]] == catch_up
     assert isinstance(datetime.fromisoformat(catch_up[0]["send_at"]).date(), date)
