@@ -68,12 +68,73 @@ def test_it_keeps_a_relative_duration_as_a_note_not_a_milestone():
     ("清明节前完成祭扫安全检查", "清明节前"),
     ("汛期前完成排查整改", "汛期"),
     ("近期组织开展专项检查", "近期"),
+    ("每三周检查一次", "每三周"),
+    ("每五个月通报一次", "每五个月"),
+    ("每天报送舆情", "每天"),
+    ("每月结束后30日内报送", "每月结束后"),
 ])
 def test_it_warns_about_a_time_word_no_rule_understood(text, word):
     milestones, flags, _ = extract_clause(text, CTX)
     assert milestones == []
     assert [(f.code, f.text) for f in flags] == [("unknown-time-word", word)]
     assert text[flags[0].start:flags[0].end] == word
+
+
+@pytest.mark.parametrize("text, period", [
+    ("报送上半年工作总结", "上半年"),
+    ("编制三季度专利统计报告", "三季度"),
+    ("做好一季度数据统计分析", "一季度"),
+])
+def test_it_flags_a_date_it_reads_as_a_period_name_instead_of_dropping_it(text, period):
+    milestones, flags, _ = extract_clause(text, CTX, task=5)
+    assert milestones == []
+    assert [(f.code, f.text, f.task) for f in flags] == [("period-name", period, 5)]
+    assert text[flags[0].start:flags[0].end] == period
+    assert "时段名称" in flags[0].message
+
+
+@pytest.mark.parametrize("text", ["2024年6月30日前总结经验。", "9月底前报告工作进展。", "11月底前考核验收。",
+                                  "6月底前统计数据。", "3月底前完成部署；9月底前总结经验。"])
+def test_it_keeps_a_deadline_followed_by_a_verb_that_looks_like_a_noun(text):
+    """F02: these fell back to the year-end default with no warning."""
+    milestones, flags, _ = extract_clause(text, CTX)
+    assert milestones and all(m.due.month in (3, 6, 9, 11) for m in milestones)
+    assert [f.code for f in flags if f.code != "past-deadline"] == []
+
+
+def test_it_keeps_a_deadline_said_to_be_done_and_flags_it_once():
+    milestones, flags, _ = extract_clause("一季度末已完成首批项目遴选", CTX, task=2)
+    assert [(m.expr, m.due, m.past) for m in milestones] == [("一季度末", date(2024, 3, 31), True)]
+    assert [(f.code, f.text) for f in flags] == [("already-done", "一季度末")]
+
+
+def test_it_reads_a_date_that_lost_its_separators_and_flags_it():
+    text = "资金拨付20251230日前完成"
+    milestones, flags, _ = extract_clause(text, Context(2025, date(2025, 3, 1)))
+    assert [(m.expr, m.due) for m in milestones] == [("20251230日前", date(2025, 12, 30))]
+    assert [(f.code, text[f.start:f.end]) for f in flags] == [("ocr-date", "20251230日前")]
+    assert "2025-12-30" in flags[0].message
+
+
+@pytest.mark.parametrize("doc_date, due", [(date(2024, 5, 10), date(2024, 7, 15)), (None, date(2024, 1, 15)),
+                                          (date(2024, 11, 2), date(2024, 1, 15))])
+def test_it_dues_a_recurring_deadline_at_its_first_occurrence_on_or_after_the_issue_date(doc_date, due):
+    (m,), flags, _ = extract_clause("每季度首月15日前报送上季度工作情况", Context(2024, doc_date))
+    assert m.due == due
+    assert m.past == (doc_date is not None and due < doc_date)  # none left after November: the first, flagged
+
+
+def test_it_counts_next_year_from_the_issue_date_not_the_working_year():
+    ctx = Context(2023, date(2022, 12, 27))
+    assert _dues("明年7月份完成全部验收", ctx) == ["2023-07-31"]
+    assert _dues("今年底前完成准备工作", ctx) == ["2022-12-31"]
+    assert _dues("本年度内完成整改", ctx) == ["2023-12-31"]
+
+
+def test_it_says_a_range_is_due_at_its_end():
+    (m,), _, _ = extract_clause("第一阶段：动员部署（5月15日至5月31日）", CTX)
+    assert (m.expr, m.due) == ("5月15日至5月31日", date(2024, 5, 31))
+    assert "range end" in m.matched_by
 
 
 def test_it_does_not_warn_about_words_that_only_look_like_time():
