@@ -51,12 +51,13 @@ _PAGE_NUMBER = re.compile(
     r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$|^共\s*\d+\s*页\s*第\s*\d+\s*页$"
     r"|^\d{1,4}\s*/\s*\d{1,4}$|^[Pp]age\s*\d+(\s*of\s*\d+)?$"
 )
-# A line that starts an item of its own is never the continuation of the line before it.
-_STARTS_ITEM = re.compile(
+# A numbered line starts an item of its own: never the continuation of the line before it.
+_NUMBERED = re.compile(
     r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百\d]+\s*[)）]|\d{1,3}\s*[.．、，,﹒]"
-    r"|[①-⑳⑴-⒇]|第[一二三四五六七八九十\d]{1,3}(?:阶段|部分|条|章|节)|附件|附表"
-    r"|(?:责任|牵头|配合|协办|参与|指导)(?:单位|部门|处室|科室)\s*[：:]|(?:完成时限|时间节点|完成时间)\s*[：:])"
+    r"|[①-⑳⑴-⒇]|第[一二三四五六七八九十\d]{1,3}(?:阶段|部分|条|章|节)|附件|附表)"
 )
+# A label line ("责任单位：…") is a line of its own too, unless it sits inside an open bracket.
+_LABEL = re.compile(r"^\s*(?:(?:责任|牵头|配合|协办|参与|指导)(?:单位|部门|处室|科室)|完成时限|时间节点|完成时间)\s*[：:]")
 _OPEN, _CLOSE = "（(【〔[", "）)】〕]"
 
 
@@ -109,10 +110,12 @@ class _Frame:
         return cls(min((b.x0 for b in lines), default=0), right, median(b.height for b in lines) if lines else 0)
 
     def continues(self, previous: Box, box: Box, paragraph: str) -> bool:
-        if _STARTS_ITEM.match(box.text):
+        if _NUMBERED.match(box.text):
             return False
+        if _unclosed(paragraph):
+            return True
         full = previous.x1 >= self.right - 1.5 * self.size
-        return _unclosed(paragraph) or full and box.x0 < self.left + self.size
+        return full and box.x0 < self.left + self.size and not _LABEL.match(box.text)
 
 
 def _joined(lines: list[Box], frame: _Frame) -> list[str]:
@@ -180,8 +183,9 @@ def _merged(line: list[Box], gap: float) -> list[Box]:
     for box in line[1:]:
         last = out[-1]
         if box.x0 - last.x1 < gap:
+            space = " " if box.x0 - last.x1 > gap / 4 else ""  # glyph by glyph (OFD) is one word
             out[-1] = Box(last.x0, min(last.top, box.top), max(last.x1, box.x1), max(last.bottom, box.bottom),
-                          join_spaces(last.text + " " + box.text))
+                          join_spaces(last.text + space + box.text))
         else:
             out.append(box)
     return out
@@ -244,7 +248,7 @@ def box_page(boxes: list[Box], height: float) -> Page:
             continue
         end = index
         while end + 1 < len(lines) and (end + 1 in multi or any(m > end + 1 for m in multi)
-                                        and min(b.top for b in lines[end + 1]) - max(b.bottom for b in lines[end]) <= size):
+                                        and min(b.top for b in lines[end + 1]) - max(b.bottom for b in lines[end]) <= 2 * size):
             end += 1
         while end + 1 < len(lines) and lines[end + 1][-1].x1 - lines[end + 1][0].x0 < 0.6 * width \
                 and min(b.top for b in lines[end + 1]) - max(b.bottom for b in lines[end]) <= 0.5 * size:

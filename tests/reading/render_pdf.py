@@ -49,20 +49,25 @@ def flowables(markdown: str) -> list:
     return out
 
 
-def render_text_pdf(markdown_text: str, path: Path, header: str = "内部资料 注意保存") -> None:
-    """Write `markdown_text` to `path` as an A4 PDF with a text layer."""
+def render_text_pdf(markdown_text: str, path: Path, header: str = "内部资料 注意保存", footer: str = "- {page} -") -> None:
+    """Write `markdown_text` to `path` as an A4 PDF with a text layer.
+
+    Every page has the `footer` ("{page}" is its number); pages after the first also the
+    running `header`, as Word's "different first page" prints them.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    def decorate(canvas, doc):
+    def decorate(canvas, doc, first=False):
         canvas.saveState()
-        canvas.setFont(FONT, 9)
-        canvas.drawCentredString(A4[0] / 2, A4[1] - 15 * mm, header)
+        if not first:
+            canvas.setFont(FONT, 9)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 15 * mm, header)
         canvas.setFont(FONT, 12)
-        canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {doc.page} -")
+        canvas.drawCentredString(A4[0] / 2, 12 * mm, footer.format(page=doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=25 * mm, bottomMargin=22 * mm)
-    doc.build(flowables(markdown_text), onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(flowables(markdown_text), onFirstPage=lambda c, d: decorate(c, d, first=True), onLaterPages=decorate)

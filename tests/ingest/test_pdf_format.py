@@ -1,0 +1,143 @@
+"""Text-layer PDFs built in the test with reportlab: paragraphs, tables, page breaks, running text, bad files."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import DubanError
+from bot.ingest import read_bytes_document, read_document
+from bot.ingest.layout import is_page_number
+from bot.ingest.pdf_format import MAX_PAGES
+from tests.ingest.conftest import markdown_list, text_list
+from tests.reading.render_pdf import render_text_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+UNITS = "（省发展改革委牵头，省财政厅、省自然资源厅、各设区市人民政府、平潭综合实验区管委会按职责分工负责）"
+
+
+def tasks_of(document):
+    return [(t.no, t.section, t.title, t.measures, t.raw_units) for t in document.tasks]
+
+
+def pdf(tmp_path, markdown: str, **kwargs) -> Path:
+    path = tmp_path / "list.pdf"
+    render_text_pdf(markdown, path, **kwargs)
+    return path
+
+
+def test_a_pdf_table_reads_like_the_same_table_in_markdown(tmp_path):
+    document = read_document(pdf(tmp_path, markdown_list()))
+    expected = read_bytes_document(markdown_list().encode(), "list.md")
+    assert tasks_of(document) == tasks_of(expected)
+    assert (document.title, document.doc_date, document.issuer) == (expected.title, expected.doc_date, expected.issuer)
+
+
+def test_pdf_paragraphs_read_like_the_same_text(tmp_path):
+    markdown = text_list().replace("\r\n", "\n")
+    document = read_document(pdf(tmp_path, markdown))
+    assert tasks_of(document) == tasks_of(read_bytes_document(markdown.encode(), "list.txt"))
+
+
+def long_list(count: int) -> str:
+    lines = ["2025年某省重点工作任务分工方案", "一、稳定经济增长"]
+    for no in range(1, count + 1):
+        lines.append(f"{no}. 推进第{no}项重点工作。{no % 12 + 1}月底前，制定年度工作计划，明确时间表和路线图，"
+                     f"统筹推进项目建设、要素保障和督促检查，确保各项工作按期完成并取得实效{UNITS}。")
+    return "\n".join(lines)
+
+
+def lines_of(path: Path) -> list[str]:
+    from bot.ingest.blocks import Line
+    from bot.ingest.pdf_format import pdf_blocks
+
+    blocks, flags = pdf_blocks(path.read_bytes(), path.name)
+    assert flags == []
+    return [b.text for b in blocks if isinstance(b, Line)]
+
+
+def test_paragraphs_and_parentheticals_wrapped_over_lines_and_pages_are_one_paragraph(tmp_path):
+    import pdfplumber
+
+    markdown = long_list(30)
+    path = pdf(tmp_path, markdown)
+    with pdfplumber.open(path) as opened:
+        assert len(opened.pages) >= 3  # so some paragraphs do cross a page break
+    assert lines_of(path) == markdown.split("\n")
+
+
+@pytest.mark.parametrize("footer", ["- {page} -", "第{page}页 共9页", "— {page} —", "{page}"])
+def test_running_headers_footers_and_page_numbers_are_removed(tmp_path, footer):
+    markdown = long_list(30)
+    assert lines_of(pdf(tmp_path, markdown, footer=footer)) == markdown.split("\n")
+
+
+@pytest.mark.parametrize("text, page_number", [
+    ("- 3 -", True), ("— 12 —", True), ("第3页 共20页", True), ("共20页 第3页", True), ("3/20", True), ("7", True),
+    ("3月底前", False), ("第三季度", False), ("2024年", False),
+])
+def test_what_counts_as_a_page_number(text, page_number):
+    assert is_page_number(text) is page_number
+
+
+def test_a_table_that_runs_over_pages_repeating_its_header_is_one_table(tmp_path):
+    rows = "\n".join(f"| {no} | 完成第{no}项数据共享平台建设任务 | 市大数据局 | {no % 12 + 1}月底前 |" for no in range(1, 61))
+    document = read_document(pdf(tmp_path, f"2024年某市数字政府建设任务清单\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n{rows}"))
+    assert [t.no for t in document.tasks] == list(range(1, 61))
+    assert all(t.raw_units == "市大数据局" and t.deadline_text == f"{t.no % 12 + 1}月底前" for t in document.tasks)
+    assert not any(f.code in ("missing-tasks", "task-order") for f in document.flags)
+
+
+def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", "extract", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, **kwargs)
+
+
+def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("错误: ") and "Traceback" not in result.stderr
+    assert all(w in result.stderr for w in words), result.stderr
+    assert result.stdout == ""
+
+
+def test_an_encrypted_pdf_is_refused_with_a_chinese_message(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    page = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    page.drawString(100, 700, "1. task")
+    page.save()
+    assert_refused(cli(str(path), "--year", "2024"), str(path), "已加密", "不加密的 PDF")
+
+
+def test_a_500_page_pdf_is_refused_by_its_page_count_before_it_is_parsed(tmp_path):
+    import pypdfium2 as pdfium
+
+    path = tmp_path / "book.pdf"
+    document = pdfium.PdfDocument.new()
+    for _ in range(500):
+        document.new_page(595, 842)
+    document.save(str(path))
+    assert_refused(cli(str(path), "--year", "2024"), "共 500 页", f"上限 {MAX_PAGES} 页", "另存为单独的 PDF")
+
+
+def test_a_damaged_pdf_is_refused(tmp_path):
+    path = pdf(tmp_path, markdown_list())
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(DubanError, match="PDF") as error:
+        read_document(path)
+    assert error.value.exit_code == 2 and "重新导出" in error.value.message
+
+
+def test_a_pdf_extract_runs_end_to_end_with_milestones(tmp_path):
+    import json
+
+    result = cli(str(pdf(tmp_path, markdown_list())), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [t["title"] for t in data["tasks"]] == ["推进规划实施", "加强协调", "盘活存量专利", "建设人才队伍"]
+    assert "2024-06-30" in [m["due"] for m in data["milestones"]]
