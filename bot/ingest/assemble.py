@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.cleanup import join_spaces, section_heading
 from bot.ingest.facts import find_doc_date, find_doc_number, find_issuer, find_title
-from bot.ingest.paragraphs import paragraph_tasks
+from bot.ingest.paragraphs import ProseReading, is_dated, read_prose
 from bot.ingest.tables import TableReader
 from bot.model import Document, Flag, Task
 
@@ -93,18 +93,52 @@ def assign_keys(tasks: list[Task]) -> None:
         seen.add(task.key)
 
 
-def assemble(blocks: list[Block]) -> Document:
-    lines = [b.text for b in blocks if isinstance(b, Line)]
-    reader = TableReader()
-    for block in blocks:
+def _table_tasks(blocks: list[Block]) -> tuple[TableReader, list[int]]:
+    """The table reader after every row, and the block each of its tasks started in."""
+    reader, starts = TableReader(), []
+    for index, block in enumerate(blocks):
         if isinstance(block, Row):
             reader.feed(list(block.cells), block.notes)
         elif section_heading(block.text):
             reader.section = join_spaces(block.text)
-    tasks = reader.tasks or paragraph_tasks(lines)
+        starts += [index] * (len(reader.tasks) - len(starts))
+    return reader, starts
+
+
+def _body_tasks(prose: ProseReading) -> list[int]:
+    """Indexes of the prose tasks a document with a table keeps beside the table's: numbered
+    items with their own units or dates (the body of a 方案 whose 附件 is a 分解表)."""
+    return [i for i, task in enumerate(prose.tasks)
+            if task.units_source in ("bracket", "line") or is_dated(task.measures)]
+
+
+def assemble(blocks: list[Block]) -> Document:
+    """Tasks from the tables and the prose, in document order.
+
+    A document with both (a body of numbered measures, a 任务分解表 attached) gives both; the
+    prose alone falls back to reading paragraphs rather than finding nothing."""
+    line_blocks = [i for i, b in enumerate(blocks) if isinstance(b, Line)]
+    lines = [blocks[i].text for i in line_blocks]
+    reader, table_starts = _table_tasks(blocks)
+    prose = read_prose(lines, fallback=not reader.tasks)
+    table_tasks = reader.tasks
+    for task in table_tasks:
+        task.units_source = task.units_source or ("column" if task.raw_units else "")
+    assign_keys(table_tasks)
+    flags = [Flag("table-review", note) for note in reader.notes] if table_tasks else []
+    flags += numbering_flags(table_tasks) + section_flags(table_tasks)
+    kept = _body_tasks(prose) if table_tasks else list(range(len(prose.tasks)))
+    if kept:
+        flags += prose.flags
+    if kept and table_tasks:
+        for task in table_tasks:
+            task.key = f"a{task.key}"  # the attachment's numbers restart: keys must not meet the body's
+    ordered = sorted([(line_blocks[prose.lines[i]], 0, prose.tasks[i]) for i in kept]
+                     + [(start, 1, task) for start, task in zip(table_starts, table_tasks)],
+                     key=lambda item: item[:2])
+    tasks = [task for _, _, task in ordered]
     assign_keys(tasks)
-    flags = [Flag("table-review", note) for note in reader.notes] if reader.tasks else []
-    flags += numbering_flags(tasks) + section_flags(tasks) + review_flags(tasks)
+    flags += review_flags(tasks)
     return Document(
         title=find_title(lines),
         year=None,

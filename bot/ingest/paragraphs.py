@@ -1,82 +1,188 @@
-"""Numbered paragraphs → tasks, for lists written as prose rather than tables.
+"""Prose → tasks: hierarchical 工作要点, 分工方案, notices, stage schedules, plain paragraphs.
 
-    一、全面强化知识产权宏观统筹
-    1. 持续推进《纲要》实施。6月底前，……（责任单位：保护处、运用处）
-    2. 加强协调。……
-    牵头单位：运用处；配合单位：各地知识产权管理部门
+    一、全面强化统筹                                   ← a part: the tasks' section
+    （一）完善基础设施
+    1. 推进政务云整合。6月底前，……（省大数据局牵头，省财政厅配合）   ← a task: it carries units
+    （1）8月底前，……；                                 ← a measure of the task above
+    第一阶段：动员部署（5月15日至5月31日）。各乡镇要……   ← a stage: a task due at its end
+
+The task is the item that carries its own units; where no item carries any, the first item on
+each branch that says something beyond a heading (a sentence, a date). A parent with its own
+units is a task too, and its children that carry none are its measures. Parts such as 指导思想
+or 组织保障 give tasks only where they state a date. With no numbered items at all, every
+dated paragraph is read as a task, and the fallback is flagged.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from bot.ingest.cleanup import join_spaces, section_heading, task_number
-from bot.model import Task
+from bot.ingest.cleanup import join_spaces
+from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, split_title
+from bot.ingest.prose_units import UnitsFound, subject_units, take_parentheticals
+from bot.model import Flag, Task
 
-_UNIT_WORDS = r"责任单位|责任处室|责任部门|牵头单位|牵头部门|牵头处室|配合单位|配合部门|协办单位"
-_INLINE_UNITS = re.compile(rf"[（(]\s*((?:{_UNIT_WORDS})\s*[：:].+?)[)）]\s*[。；;]?\s*$")
-_UNITS_LINE = re.compile(rf"^\s*((?:{_UNIT_WORDS})\s*[：:].+)$")
-_UNIT_LABEL = re.compile(rf"(?:{_UNIT_WORDS})\s*[：:]")
-_DEADLINE_LINE = re.compile(r"^\s*(?:完成时限|时间节点|完成时间)\s*[：:]\s*(.+)$")
-_TITLE_END = re.compile(r"[。：:；;]")
-_TITLE_MAX = 40
-# Lines that end the last task's text: signature, date, 抄送, attachments.
-_END_OF_TASKS = re.compile(
-    r"^(抄送|附件|主送|联系人|[（(]此件)|^[^：:，,；;。、\s]{2,20}(局|厅|委|委员会|办公室|办公厅|政府|中心)$"
-    r"|^[0-9〇○零一二三四五六七八九十]{4}\s*年.{1,3}月.{1,3}日\s*(印发)?$"
-)
-
-
-def _units_text(labelled: str) -> str:
-    """"牵头单位：A；配合单位：B、C" → "A、B、C" (the lead stays first)."""
-    parts = [p.strip(" ；;。，,") for p in _UNIT_LABEL.split(labelled)]
-    return "、".join(p for p in parts if p)
+_NOT_TASKS = re.compile(r"指导思想|总体要求|基本原则|工作原则|工作目标|主要目标|组织保障|保障措施|组织领导|工作要求"
+                        r"|有关要求|相关要求|组织实施|工作机制|适用范围|编制依据|工作背景")
+_DATED = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月[份底末上中下前]|年底|年末|年内|上半年|下半年"
+                    r"|[一二三四]季度|每[月周季年旬]|\d{1,2}\s*日前")
+_ADDRESSEE = re.compile(r"[：:]$|^.{0,60}(?:通知|方案|要点|清单|计划|函)$")
+PROSE_REVIEW = "责任单位是从正文句子中读出的（如“某局要于…”），请核对"
+FALLBACK_ITEMS = "编号条目中没有找到责任单位或时间节点，已把每个最末级条目读作一项任务，请核对"
+FALLBACK_PARAGRAPHS = "没有找到编号的任务条目，已把含时间节点的段落逐段读作任务，请核对"
 
 
-def _split_title(text: str) -> tuple[str, str]:
-    match = _TITLE_END.search(text)
-    if match and match.start() <= _TITLE_MAX and text[match.end():].strip():
-        return text[: match.start()], text[match.end():].strip()
-    return "", text
+@dataclass
+class ProseReading:
+    tasks: list[Task] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line each task starts on
+    paths: list[str] = field(default_factory=list)  # each task's numbering path ("2-1")
+    flags: list[Flag] = field(default_factory=list)
+
+    def add(self, task: Task, line: int, path: str) -> None:
+        self.tasks.append(task)
+        self.lines.append(line)
+        self.paths.append(path)
+
+    def set_keys(self) -> None:
+        """Task numbers when they are unique in the document (the keys stored before paths
+        existed), else the numbering path: "2-1" is item 1 of part 二."""
+        numbers = [t.no for t in self.tasks]
+        unique = None not in numbers and len(numbers) == len(set(numbers))
+        for task, path in zip(self.tasks, self.paths):
+            task.key = str(task.no) if unique else path
 
 
-def _finish(task: Task, body: list[str]) -> None:
-    text = join_spaces(" ".join(body))
-    inline = _INLINE_UNITS.search(text)
-    if inline:
-        task.raw_units = "、".join(p for p in (task.raw_units, _units_text(inline.group(1))) if p)
-        text = text[: inline.start()].rstrip()
-    task.title, task.measures = _split_title(text)
+def is_dated(text: str) -> bool:
+    return bool(_DATED.search(text))
+
+
+def _has_units(node: Node) -> bool:
+    return any(n.found.units for n in node.walk())
+
+
+def _not_a_task(node: Node) -> bool:
+    """A part like 指导思想 or 组织保障 (or an item inside one) that states no date."""
+    chain = []
+    while node is not None and node.marker is not None:
+        chain.append(node.title)
+        node = node.parent
+    return any(len(t) <= 16 and _NOT_TASKS.search(t) for t in chain)
+
+
+def _substantive(node: Node) -> bool:
+    """More than a heading: a sentence after the headline, or a date."""
+    return is_dated(node.text) or len(node.text) > len(node.title) + 1
+
+
+def _measures_only(node: Node) -> bool:
+    """"1. 做好X。" followed by （1）（2） leaves: the leaves are its measures."""
+    return bool(node.children) and all(not c.children and c.marker.rank >= 3 for c in node.children)
+
+
+def _task(node: Node, section: list[str], folded: list[Node]) -> Task:
+    found = UnitsFound()
+    for part in (node, *folded):
+        found.units += part.found.units
+        found.deadlines += part.found.deadlines
+        found.contacts += part.found.contacts
+        found.source = found.source or part.found.source
+    task = Task(node.marker.number if node.marker else None, node.title,
+                "\n".join(p.text for p in (node, *folded) if p.text), " / ".join(section))
+    _fill_units(task, found)
+    return task
+
+
+def _fill_units(task: Task, found: UnitsFound) -> None:
+    task.deadline_text = "；".join(found.deadlines)
+    task.contact = "、".join(found.contacts)
+    if found.units:
+        task.raw_units, task.units_source = "；".join(found.units), found.source
+    elif names := subject_units(task.measures):
+        task.raw_units, task.units_source = "、".join(names), "prose"
+        task.review.append(PROSE_REVIEW)
+
+
+def _key(node: Node) -> str:
+    numbers = []
+    while node is not None and node.marker is not None:
+        numbers.append(str(node.marker.number))
+        node = node.parent
+    return "-".join(reversed(numbers))
+
+
+class _Selector:
+    def __init__(self) -> None:
+        self.reading = ProseReading()
+
+    def _emit(self, node: Node, section: list[str], folded: list[Node]) -> None:
+        self.reading.add(_task(node, section, folded), node.line, _key(node))
+
+    def visit(self, node: Node, section: list[str]) -> None:
+        inner = [*section, node.heading]
+        if node.found.units:
+            own = [c for c in node.children if not _has_units(c)]
+            self._emit(node, section, [n for c in own for n in c.walk()])
+            for child in node.children:
+                if child not in own:
+                    self.visit(child, section)  # children inherit the parent task's section
+        elif _has_units(node) or (_not_a_task(node) and not is_dated(node.text)):
+            for child in node.children:
+                self.visit(child, inner)
+        elif _substantive(node) or _measures_only(node):
+            self._emit(node, section, [n for c in node.children for n in c.walk()])
+        else:
+            for child in node.children:
+                self.visit(child, inner)
+
+
+def _leaf_items(root: Node) -> ProseReading:
+    reading = ProseReading()
+    for node in root.walk():
+        if node.marker is not None and not node.children and node.text and not _not_a_task(node):
+            task = _task(node, [], [])
+            task.review.append(FALLBACK_ITEMS)
+            reading.add(task, node.line, _key(node))
+    if reading.tasks:
+        reading.flags.append(Flag("prose-fallback", FALLBACK_ITEMS))
+    return reading
+
+
+def _dated_paragraphs(lines: list[str]) -> ProseReading:
+    reading = ProseReading()
+    for index, raw in enumerate(lines):
+        line = join_spaces(raw)
+        if not is_dated(line) or END_OF_ITEMS.match(line) or _ADDRESSEE.search(line):
+            continue
+        found = UnitsFound()
+        text = take_parentheticals(line, found)
+        task = Task(None, split_title(text), text)
+        _fill_units(task, found)
+        task.review.append(FALLBACK_PARAGRAPHS)
+        reading.add(task, index, f"p{len(reading.tasks) + 1}")
+    if reading.tasks:
+        reading.flags.append(Flag("prose-fallback", FALLBACK_PARAGRAPHS))
+    return reading
+
+
+def read_prose(lines: list[str], *, fallback: bool = True) -> ProseReading:
+    """The tasks the prose holds, their lines, and numbering flags; with `fallback`, never
+    empty for a document that has numbered items or dated sentences."""
+    root = build_tree(lines)
+    selector = _Selector()
+    for child in root.children:
+        selector.visit(child, [])
+    reading = selector.reading
+    if not reading.tasks and fallback:
+        reading = _leaf_items(root) if any(root.children) else ProseReading()
+        if not reading.tasks:
+            reading = _dated_paragraphs(lines)
+    if reading.tasks and reading.paths[0][:1] != "p":
+        reading.flags = numbering_flags(root) + reading.flags
+    reading.set_keys()
+    return reading
 
 
 def paragraph_tasks(lines: list[str]) -> list[Task]:
-    tasks: list[Task] = []
-    section = ""
-    current: Task | None = None
-    body: list[str] = []
-    for line in lines:
-        no, rest = task_number(line)
-        if _END_OF_TASKS.match(line.strip()):
-            if current is not None:
-                _finish(current, body)
-            current, body = None, []
-        elif section_heading(line) or no is not None:
-            if current is not None:
-                _finish(current, body)
-            current, body = None, []
-            if no is None:
-                section = join_spaces(line)
-                continue
-            current = Task(no, "", "", section)
-            tasks.append(current)
-            body.append(rest)
-        elif current is None:
-            continue
-        elif units := _UNITS_LINE.match(line):
-            current.raw_units = "、".join(p for p in (current.raw_units, _units_text(units.group(1))) if p)
-        elif deadline := _DEADLINE_LINE.match(line):
-            current.deadline_text = join_spaces(deadline.group(1))
-        else:
-            body.append(line)
-    if current is not None:
-        _finish(current, body)
-    return tasks
+    """The tasks of a list written as prose (see read_prose)."""
+    return read_prose(lines).tasks

@@ -1,7 +1,9 @@
 """Reading a responsible-units cell into directory entries, repairing what OCR broke.
 
 The order of work, each step only where it is unambiguous:
-1. split on 、，,；; and spaces ("|" separates cells the OCR split one column into);
+1. split on 、，,；; and spaces ("|" separates cells the OCR split one column into), never
+   inside brackets ("各县（市、区）市场监管局" is one unit); labels and role words go, and
+   give each name its role, lead units first ("牵头单位：A；配合单位：B", "A牵头，B、C配合");
 2. join neighbours the OCR broke by a space ("保 护中心", "各地知识产权管理 部门");
 3. rebuild a name from the ends of two fragments ("福州市知识产权管" + "福理部门"'s
    "理部门"; a leftover first character such as "福" is an OCR echo and is dropped);
@@ -16,8 +18,21 @@ from dataclasses import dataclass, field
 from bot.units.directory import Directory, Entry, name_key
 
 REPAIRED, UNKNOWN = "repaired", "unknown"
-_DELIMITERS = re.compile(r"[、，,；;|｜/／]+")
 _ROLE_MARKS = re.compile(r"[（(]\s*(?:牵头|配合|协办|负责|主责)\s*[)）]|[*＊]|等$")  # "运用处（牵头）", "保护处等"
+UNIT_LABEL = (r"(?:牵头|配合|责任|主责|协办|参与|协同|指导|承办|实施)(?:单位|部门|处室|科室|主体|处（室）)?"
+              r"|责任单位（部门）|责任单位\(部门\)")
+ROLE_WORDS = ("按职责分工负责", "按职责分工落实", "按职责负责", "按职能分工负责", "分工负责", "分别负责", "共同负责",
+              "牵头负责", "具体负责", "负责落实", "牵头", "配合", "负责", "指导", "参与", "协办", "协助", "落实", "承办")
+LEAD, CO, GUIDE = 0, 1, 2  # the order units are listed in: lead units first, guiding units last
+_ROLE_OF = (("配合", CO), ("协办", CO), ("参与", CO), ("协同", CO), ("协助", CO), ("指导", GUIDE))
+_LABEL_AT = re.compile(rf"^\s*(?:{UNIT_LABEL})\s*[：:]\s*")
+_ROLE_AT_END = re.compile(rf"(?:等|等部门|等单位)?(?:{'|'.join(ROLE_WORDS)})\s*$")
+_CLAUSE_SEPARATORS = "；;，,|｜"
+_NAME_SEPARATORS = "、/／"
+_WITH = re.compile(r"会同")  # "A会同B负责": B works with the lead
+_AND = re.compile(r"(?<=\S{2})及(?=\S{2})")  # "市级各有关部门及各县市区政府"
+_OPENING, _CLOSING = "（([〔【", "）)]〕】"
+_LOOSE_PREFIX = 2  # "各市、县（区）人民政府": a piece this short before a bracketed one belongs to it
 _MAX_JOIN = 4  # tokens a single OCR-broken name may have been cut into
 _MIN_REPAIR_LEN = 4  # names rebuilt from fragments are at least this long …
 _MIN_TAIL = 2  # … and the second fragment carries at least two characters
@@ -58,10 +73,68 @@ class _Piece:
     pos: float
 
 
-def _tokens(raw: str) -> list[list[str]]:
-    """Runs of space-separated tokens; runs are separated by explicit delimiters."""
-    parts = (_ROLE_MARKS.sub("", part.strip()) for part in _DELIMITERS.split(raw))
-    return [part.split() for part in parts if part.split()]
+def bracket_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost bracketed span; a bracket never closed spans nothing
+    (OCR drops brackets, and one lost bracket must not swallow the rest of a cell)."""
+    spans, stack = [], []
+    for i, ch in enumerate(text):
+        if ch in _OPENING:
+            stack.append(i)
+        elif ch in _CLOSING and stack:
+            start = stack.pop()
+            if not stack:
+                spans.append((start, i + 1))
+    return spans
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """`text` cut at each separator outside brackets: "各县（市、区）市场监管局、市公安局" is two names."""
+    protected = {i for start, end in bracket_spans(text) for i in range(start, end)}
+    pieces, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in separators and i not in protected:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def split_names(text: str) -> list[str]:
+    """Names listed with 、: brackets are judged, not a list of names, so "各市、县（区）人民政府"
+    (a short piece before a bracketed one) stays one unit."""
+    pieces = [p.strip() for p in split_outside_brackets(text, _NAME_SEPARATORS)]
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(out[-1]) <= _LOOSE_PREFIX and bracket_spans(piece):
+            out[-1] = f"{out[-1]}、{piece}"
+        else:
+            out.append(piece)
+    return [p for p in out if p]
+
+
+def _role(word: str, default: int = LEAD) -> int:
+    return next((role for key, role in _ROLE_OF if key in word), default)
+
+
+def _tokens(raw: str) -> list[tuple[int, list[str]]]:
+    """(role, run of space-separated tokens) per name; runs are separated by explicit delimiters.
+
+    "牵头单位：A；配合单位：B、C", "A牵头，B、C配合", "A会同B负责": the label or role word of a
+    clause gives its names their role; 会同 makes what follows it a co-unit.
+    """
+    out = []
+    for clause in split_outside_brackets(raw, _CLAUSE_SEPARATORS):
+        role = LEAD
+        if label := _LABEL_AT.match(clause):
+            role, clause = _role(label.group()), clause[label.end():]
+        if word := _ROLE_AT_END.search(clause):
+            role, clause = (role if label else _role(word.group())), clause[: word.start()]
+        for n, group in enumerate(_WITH.split(clause)):
+            for name in (name for part in _AND.split(group) for name in split_names(part)):
+                tokens = _ROLE_MARKS.sub("", name).split()
+                if tokens:
+                    out.append((max(role, CO) if n else role, tokens))
+    return out
 
 
 def _join_broken(run: list[str], directory: Directory) -> list[tuple[str, str]]:
@@ -123,10 +196,11 @@ def read_units_cell(raw: str, directory: Directory) -> CellReading:
     reading = CellReading()
     found: list[tuple[float, Resolution]] = []
     pieces: list[_Piece] = []
-    pos = 0
-    for run in _tokens(raw):
+    seq = 0
+    for role, run in _tokens(raw):
         for text, written in _join_broken(run, directory):
-            pos += 1
+            seq += 1
+            pos = role * 10_000 + seq  # lead units first, then co-units, then guiding units
             match = directory.lookup(text)
             if match is None:
                 pieces.append(_Piece(name_key(text), written, pos))
@@ -164,6 +238,8 @@ def read_units_cell(raw: str, directory: Directory) -> CellReading:
             where = "" if piece.origin == piece.text else f"「{piece.origin}」中"
             reading.notes.append(f"{where}多出的 OCR 残字「{piece.text}」（所属单位已识别）已忽略")
             continue
+        if piece.text == name_key(piece.origin):
+            piece.text = "".join(piece.origin.split())  # as written: full-width brackets stay
         note = f"责任单位「{piece.text}」不在单位目录中，已原样保留；请核对原件或在 config/units.yaml 中补充"
         maybe = sorted({directory.lookup(k).entry.name for k in directory.keys() if k.startswith(piece.text)})
         if maybe:

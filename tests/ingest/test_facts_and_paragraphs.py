@@ -47,8 +47,8 @@ def test_it_reads_numbered_paragraphs_with_inline_and_labelled_units():
     ]
     tasks = paragraph_tasks(lines)
     assert [(t.no, t.section, t.title) for t in tasks] == [(1, "一、强化统筹", "推进规划实施"), (2, "二、加强保护", "加强协调")]
-    assert tasks[0].measures == "6月底前，制定计划；年底前，完成评估。"
-    assert tasks[0].raw_units == "保护处、运用处"
-    assert tasks[1].raw_units == "运用处、发展保护中心、保护中心"
+    assert tasks[0].measures == "推进规划实施。6月底前，制定计划；年底前，完成评估。"  # a date may sit in the headline
+    assert (tasks[0].raw_units, tasks[0].units_source) == ("责任单位：保护处、运用处", "bracket")
+    assert (tasks[1].raw_units, tasks[1].units_source) == ("牵头单位：运用处；配合单位：发展保护中心、保护中心", "line")
     assert tasks[1].deadline_text == "2024年12月31日前"
     assert "印发" not in tasks[1].measures

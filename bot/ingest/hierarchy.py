@@ -1,0 +1,134 @@
+"""Lines of prose → a tree of numbered items (一、 / （一） / 1. / （1） / ①, 第一阶段).
+
+Each item keeps its own text, with its unit parentheticals and unit lines taken out into
+`found`; which items are tasks is decided on the tree (bot.ingest.paragraphs), because it
+depends on where the units are.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.ingest.cleanup import join_spaces
+from bot.ingest.markers import Marker, item_marker, split_inline
+from bot.ingest.prose_units import UnitsFound, take_line, take_parentheticals
+from bot.model import Flag
+
+# Lines that end the numbered text: signature, date, 抄送, attachments.
+END_OF_ITEMS = re.compile(
+    r"^(抄送|附件|附表|主送|联系人|联系电话|[（(]此件)|^[^：:，,；;。、\s]{2,20}(局|厅|委|委员会|办公室|办公厅|政府|中心)$"
+    r"|^[0-9〇○零一二三四五六七八九十]{4}\s*年.{1,3}月.{1,3}日\s*(印发)?$"
+)
+_TITLE_END = re.compile(r"[。：:；;]")
+_TITLE_MAX = 40
+_HEADING_MAX = 20
+
+
+def split_title(text: str) -> str:
+    """The item's headline: its first sentence, else its first clause, else its opening words."""
+    for pattern in (_TITLE_END, re.compile(r"[，,]")):
+        match = pattern.search(text)
+        if match and match.start() <= _TITLE_MAX:
+            return text[: match.start()]
+    return text[:_TITLE_MAX]
+
+
+def is_heading(line: str) -> bool:
+    """A short line with no sentence punctuation ("组织保障"), not a line wrapped mid-sentence."""
+    line = line.strip()
+    return 0 < len(line) <= _HEADING_MAX and not re.search(r"[。：:；;，,、]", line)
+
+
+@dataclass
+class Node:
+    marker: Marker | None
+    line: int  # index of the line it starts on
+    parts: list[str] = field(default_factory=list)  # its own text as written, line by line
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+    found: UnitsFound = field(default_factory=UnitsFound)
+    text: str = ""  # own text, unit statements taken out
+    head: str = ""  # a heading line standing over the item's text, if it has one
+
+    def finish(self) -> None:
+        body = [p for p in self.parts if not take_line(p, self.found)]
+        if body and is_heading(body[0]) and len(body) > 1:  # "三、组织保障" over a paragraph of its own
+            self.head = join_spaces(body.pop(0))
+        self.text = take_parentheticals(join_spaces(" ".join(body)), self.found)
+        if self.head:
+            self.text = f"{self.head}\n{self.text}" if self.text else self.head
+
+    @property
+    def title(self) -> str:
+        title = self.head or split_title(self.text)
+        if self.marker and self.marker.kind == "stage":
+            return f"{self.marker.text.rstrip('：:，,、.．')}：{title}"
+        return title
+
+    @property
+    def heading(self) -> str:
+        """How the item names its part of the document: "一、全面强化统筹"."""
+        return f"{self.marker.text}{self.title}" if self.marker else ""
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def build_tree(lines: list[str]) -> Node:
+    """The root's parts are the lines before (or between) numbered items; a signature,
+    date or 附件 line closes every open item, so an attachment's "1.…" starts afresh."""
+    root = Node(None, -1)
+    stack, current = [root], None
+    last: dict[str, int] = {}
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if END_OF_ITEMS.match(line):
+            stack, current = [root], None
+            continue
+        for piece in split_inline(line, last):
+            marker = item_marker(piece)
+            if marker is None:
+                (current or root).parts.append(piece)
+                continue
+            while stack[-1].marker is not None and stack[-1].marker.rank >= marker.rank:
+                stack.pop()
+            current = Node(marker, index, [marker.rest], parent=stack[-1])
+            stack[-1].children.append(current)
+            stack.append(current)
+            last[marker.kind] = marker.number
+    for node in root.walk():
+        node.finish()
+    return root
+
+
+def _numbers(missing: list[int], kind: str) -> str:
+    from bot.numerals import chinese_numeral
+
+    shown = [chinese_numeral(n) if kind in ("cn", "pcn", "stage") else str(n) for n in missing]
+    return "、".join(shown)
+
+
+def numbering_flags(root: Node) -> list[Flag]:
+    """Numbers missing among an item's children (一、二、四; 1, 2, 4), where OCR or a lost page
+    dropped items. Numbering may continue across parts ((一)…(三) | (四)…), or restart at 1."""
+    flags, last = [], {}
+    for parent in root.walk():
+        previous: dict[str, int] = {}
+        for child in parent.children:
+            kind, no = child.marker.kind, child.marker.number
+            expected = previous.get(kind)
+            if expected is None:
+                start = last.get(kind, 0) + 1
+                expected = no if no == 1 else start
+            else:
+                expected += 1
+            if no > expected:
+                where = f"「{parent.heading}」下" if parent.marker else ""
+                code = "missing-sections" if kind == "cn" else "missing-tasks"
+                flags.append(Flag(code, f"编号不连续：{where}缺少第 {_numbers(list(range(expected, no)), kind)} 项"
+                                        "，可能是 OCR 漏识或原件缺页，请对照原件补录", text=child.heading))
+            previous[kind] = no
+            last[kind] = no
+    return flags
