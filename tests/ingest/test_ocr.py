@@ -1,6 +1,7 @@
 """Scans: pages rendered in the test (Pillow, Noto CJK), saved image-only, read by rapidocr for real."""
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def test_without_the_ocr_extra_a_scan_gets_the_install_command_and_exit_2(tmp_pa
     page = render_scan_pages(NOTICE)[0]
     page.save(path, "PDF" if name.endswith(".pdf") else "PNG", resolution=200)
     result = subprocess.run([sys.executable, "-m", "bot", "extract", str(path), "--year", "2024"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(site), "PATH": ""})
+                            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(site)})
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"错误: {path}: ") and "Traceback" not in result.stderr
     assert INSTALL in result.stderr and "扫描件" in result.stderr and result.stdout == ""

@@ -75,3 +75,43 @@ def test_it_refuses_an_oversized_file_by_its_size_without_reading_it(tmp_path):
     with pytest.raises(DubanError, match=r"文件过大（20.0 MB，上限 10 MB）") as error:
         read_document(path)
     assert str(path) in error.value.message
+
+
+def test_an_unreadable_file_is_refused_with_the_fix(tmp_path, monkeypatch):
+    """Root reads any file, so the OS refusal is raised where Duban opens it, as for an ordinary user."""
+    from pathlib import Path
+
+    path = tmp_path / "locked.md"
+    path.write_text("1. 推进实施")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(DubanError, match="没有读取权限") as error:
+        read_document(path)
+    assert error.value.message.startswith(f"{path}: ") and "chmod" in error.value.message
+
+
+def test_a_file_in_an_unreadable_directory_is_refused(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    def denied(self, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "stat", denied)
+    with pytest.raises(DubanError, match="没有读取权限"):
+        read_document(tmp_path / "secret" / "list.md")
+
+
+@pytest.mark.parametrize("args", [["-"], ["{dir}"]], ids=["surrogate-bytes-on-stdin", "a-directory"])
+def test_bad_paths_and_bytes_exit_2_from_the_command_line(tmp_path, args):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run([sys.executable, "-m", "bot", "extract", *(a.format(dir=tmp_path) for a in args), "--year", "2024"],
+                            cwd=Path(__file__).resolve().parents[2], input=b"\xfa\xfb6\xe6\x9c\x88", capture_output=True, timeout=60)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and stderr.startswith("错误: ") and "Traceback" not in stderr
+    assert ("UTF-8" in stderr) if args == ["-"] else ("不是文件" in stderr)
