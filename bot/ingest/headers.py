@@ -22,6 +22,7 @@ HEADER_WORDS = (
     ("units", "责任单位 责任部门 责任科室 责任处室 责任司局 责任主体 承办单位 实施单位 实施主体 负责单位 "
               "责任处（室） 单位 部门 处室 科室 主体 司局"),
     ("no", "序号 编号 序"),
+    ("category", "类别 任务类别 领域 方面 板块 分类"),
     ("measures", "具体措施 工作措施 具体要求 落实举措 主要措施 工作目标 具体任务 建设内容 工作要求 措施 举措 "
                  "意见 要求 目标 内容 任务分解"),
     ("title", "重点任务 工作任务 工作事项 目标任务 任务名称 主要任务 工作内容 重点工作 项目名称 督办事项 "
@@ -40,7 +41,7 @@ EXAMPLES = (  # (header cell, role); None: not a header cell (a data cell that m
     ("时间安排", "deadline"), ("分管领导", "contact"), ("责任人", "contact"), ("联系人", "contact"),
     ("牵头市领导", "contact"), ("推进情况", "skip"), ("完成进度", "skip"), ("进展情况", "skip"),
     ("总投资（亿元）", "skip"), ("投资额", "skip"), ("是否完成", "skip"), ("备注", "skip"),
-    ("责 任 单 位", "units"), ("完成时限：", "deadline"),
+    ("责 任 单 位", "units"), ("完成时限：", "deadline"), ("类别", "category"),
     ("加强宣传工作", None), ("各地知识产权管理部门", None), ("推进任务落实", None), ("9月底前完成宣传周活动。", None),
     ("2024年目标", None), ("1", None), ("", None),
 )
@@ -48,14 +49,20 @@ _WORDS = sorted(((w, role, order) for order, (role, words) in enumerate(HEADER_W
                 key=lambda item: (-len(item[0]), item[2]))
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _MAX_EXTRA = 3  # characters a header cell may have beyond its word ("贯彻意见", "重点工作任务")
+_MAX_LABEL = 6  # an unknown header cell ("考核标准", "成果形式") is a short label …
+_PROSE = re.compile(r"[\d。；;，,、]")  # … with no number and no sentence punctuation
 
 
 def _clean(cell: str) -> str:
     return re.sub(r"[\s:：*＊]", "", fold(join_spaces(cell)))
 
 
-def header_role(cell: str) -> str | None:
-    """The role of a header cell, or None when the cell does not read as a header."""
+def header_role(cell: str, strict: bool = False) -> str | None:
+    """The role of a header cell, or None when the cell does not read as a header.
+
+    `strict` (a header after data rows): a two-character word must be the whole cell, so
+    "推进任务" or "相关部门" in a data row never passes for "任务" or "部门".
+    """
     text = _clean(cell)
     if not text or re.search(r"\d", _BRACKETS.sub("", text)):
         return None
@@ -63,20 +70,29 @@ def header_role(cell: str) -> str | None:
     if word is None:
         return None
     bare = _BRACKETS.sub("", text)
-    return role if len(bare) - min(len(word), len(bare)) <= _MAX_EXTRA else None
+    extra = len(bare) - min(len(word), len(bare))
+    if strict and len(word) <= 2 and extra:
+        return None
+    return role if extra <= _MAX_EXTRA else None
 
 
-def column_roles(cells: list[str]) -> dict[int, str] | None:
-    """{column: role} when every non-empty cell is a header cell (at least two of them)."""
+def column_roles(cells: list[str], strict: bool = False) -> dict[int, str] | None:
+    """{column: role} when the row reads as a header: every non-empty cell a header cell,
+    but for one short unknown label per two known cells (which gets the role "skip")."""
     roles: dict[int, str] = {}
+    unknown = 0
     for index, cell in enumerate(cells):
         if not cell.strip():
             continue
-        role = header_role(cell)
+        role = header_role(cell, strict)
         if role is None:
-            return None
+            label = _clean(cell)
+            if strict or len(label) > _MAX_LABEL or _PROSE.search(label):
+                return None
+            unknown, role = unknown + 1, "skip"
         roles[index] = role
-    return roles if len(roles) >= 2 else None
+    known = len(roles) - unknown
+    return roles if known >= 2 and unknown <= known // 2 else None
 
 
 def mapping_of(roles: dict[int, str]) -> dict[str, int]:

@@ -87,6 +87,7 @@ class TableReader:
     _data_started: bool = False
     _numbered: bool | None = None  # whether this table's rows carry task numbers (decided by its first row)
     _kv: dict[str, list[str]] | None = None  # the key–value task being read
+    _headers_seen: set[tuple[str, ...]] = field(default_factory=set)
 
     def feed(self, cells: list[str], notes: tuple[str, ...] = ()) -> None:
         """One table row; `notes` are what the format reader could not read in it (formulas …)."""
@@ -111,24 +112,32 @@ class TableReader:
         self._task_row(list(cells), list(notes))
 
     def _header(self, cells: list[str]) -> bool:
-        """Take a header row (or the second row of a two-row header); False for any other row."""
-        roles = column_roles(cells)
+        """Take a header row (or the second row of a two-row header); False for any other row.
+
+        Once data rows have started, only a row that repeats a header seen before, or one
+        whose every cell is unmistakably a header word, starts a new header.
+        """
+        cleaned = tuple(join_spaces(c) for c in cells if c.strip())
+        repeat = cleaned in self._headers_seen
+        roles = column_roles(cells, strict=self._data_started and not repeat)
         if roles is None:
             return False
         mapping = mapping_of(roles)
         if is_full_header(mapping):
             if self._data_started and mapping != self.mapping:
-                self.notes.append(f"表格中间出现新的表头「{' | '.join(c.strip() for c in cells if c.strip())}」，其后各行按新表头读取，请核对")
+                self.notes.append(f"表格中间出现新的表头「{' | '.join(cleaned)}」，其后各行按新表头读取，请核对")
                 self._numbered = None
             self._roles, self.mapping, self._after_header = roles, mapping, True
+            self._headers_seen.add(cleaned)
             return True
-        if not (self._after_header or not self._data_started):
+        if self._data_started and not self._after_header:
             return False
         self._roles = {**self._roles, **roles}
         merged = mapping_of(self._roles)
         if is_full_header(merged):
             self.mapping = merged
         self._after_header = True
+        self._headers_seen.add(cleaned)
         return True
 
     def _section_row(self, cells: list[str]) -> bool:
@@ -184,12 +193,13 @@ class TableReader:
         columns = (" | ".join(self._column_cells(cells, role, review)) for role in UNIT_ROLES if role in m)
         raw_units = "、".join(c for c in columns if c)  # the lead column first
 
-        title = cell("title")
-        if "no" in m:
-            no = seq_number(cell("no"))
-            if no is None and cell("no").strip():
-                review.append(f"序号「{cell('no')}」无法识别")
-        else:
+        if cell("category").strip():
+            self.section = join_spaces(cell("category"))  # a 类别 column, often merged down its rows
+        title = cell("title") if "title" in m else cell("measures")
+        no = seq_number(cell("no")) if "no" in m else None
+        if no is None and cell("no").strip():
+            review.append(f"序号「{cell('no')}」无法识别")
+        elif no is None:
             no, title = task_number(title)
         if self._numbered is None:
             self._numbered = no is not None

@@ -131,3 +131,21 @@ def test_a_row_note_from_the_format_reader_reaches_the_task_and_replaces_the_ocr
     (task,) = reader.tasks
     assert "单元格 C2 是公式，文件中没有保存计算结果" in task.review
     assert not any("OCR" in note for note in task.review)
+
+
+def test_a_short_unknown_header_is_tolerated_and_a_category_column_gives_the_section():
+    doc = read(("类别", "序号", "工作任务", "考核标准", "牵头单位", "完成时限"),
+               ("教育均衡", "1", "推进均衡发展", "达到省定标准", "基础教育科", "9月底前"),
+               ("", "2", "扩大学前资源", "新增学位", "学前教育科", "8月底前"))
+    assert [(t.no, t.section, t.raw_units, t.measures) for t in doc.tasks] == [
+        (1, "教育均衡", "基础教育科", "推进均衡发展"), (2, "教育均衡", "学前教育科", "扩大学前资源")]
+
+
+def test_after_data_rows_a_row_of_short_cells_with_generic_header_words_is_data():
+    doc = read(("工作任务", "工作措施", "责任部门"), ("开展检查", "组织检查。", "办公室"), ("推进任务", "落实措施", "相关部门"))
+    assert [(t.title, t.raw_units) for t in doc.tasks] == [("开展检查", "办公室"), ("推进任务", "相关部门")]
+
+
+def test_without_a_task_column_the_measures_are_the_tasks_words():
+    doc = read(("序号", "工作措施", "责任单位", "完成时限"), ("1", "完成户厕摸排整改", "县农业农村局", "5月底前"))
+    assert [(t.no, t.title, t.measures) for t in doc.tasks] == [(1, "完成户厕摸排整改", "完成户厕摸排整改")]
