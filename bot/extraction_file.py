@@ -98,6 +98,7 @@ def _milestone(r: _Reader, obj, where: str) -> Milestone:
         units=tuple(r.strings(obj, "units", where)),
         source=r.field(obj, "source", str, where, default="measures"),
         task_key=r.field(obj, "task_key", str, where, default=""),
+        key=r.field(obj, "key", str, where, default=""),
     )
 
 

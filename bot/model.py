@@ -63,6 +63,7 @@ class Milestone:
     units: tuple[str, ...] = ()
     source: str = "measures"
     task_key: str = ""  # the owning Task.key: task numbers may repeat, keys never do
+    key: str = ""  # identity within its task once stored (set by the store; see bot.store.corrections)
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -11,6 +11,7 @@ from bot.model import Extraction
 from bot.plan.notices import calendar_notice
 from bot.plan.replan import ReplanStats, plan_context, replan_at
 from bot.store.documents import sync_document
+from bot.store.models import Document as StoredDocument
 from bot.store.models import utcnow
 
 
@@ -46,13 +47,14 @@ class ImportReport:
 
 
 def import_extraction(session: Session, extraction: Extraction, *, settings: Settings, as_of: datetime,
-                      actor: str, mode: str = "") -> ImportReport:
+                      actor: str, mode: str = "", target: StoredDocument | None = None) -> ImportReport:
     """Store the document and replan what changed; the caller's transaction makes it all or nothing.
 
-    `mode` ("replace"/"new") says what a same-titled list is, as in `find_document`."""
+    `mode` ("replace"/"new") says what a same-titled list is, as in `find_document`; `target`
+    is a stored document to bring up to date with its corrections (see `sync_document`)."""
     ctx = plan_context(session, settings, as_of, actor)
     today = as_of.astimezone(settings.tz).date()
-    sync = sync_document(session, extraction, today, utcnow(), mode)
+    sync = sync_document(session, extraction, today, utcnow(), mode, target)
     doc = sync.document
     report = ImportReport(doc.title, doc.year, doc.id, sync.created, sync.unchanged,
                           len(extraction.milestones), sync.changes)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import DubanError
-from bot.store.documents import normalise
+from bot.store.identity import normalise
 from bot.store.models import Milestone, MilestoneUnit, Task, Unit
 
 

@@ -9,6 +9,7 @@ web_sessions     one per login; the cookie carries a random token, the row only 
                  so a session can be ended (logout, disabled account) from any process
 audit_entries    who changed what, when, before → after (JSON), for every admin change
 app_secrets      the key that signs cookies and forms, made once and shared by all processes
+corrections      what a person changed in what was read (see bot/store/corrections.py)
 """
 from __future__ import annotations
 
@@ -70,6 +71,21 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict | None]
     after: Mapped[dict | None]
+
+
+class CorrectionRow(Base):
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    task_key: Mapped[str] = mapped_column(String(80), default="")
+    milestone_key: Mapped[str] = mapped_column(String(80), default="")
+    value: Mapped[dict] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
 
 class AppSecret(Base):

@@ -15,9 +15,6 @@ account of every change; it never deletes (removed rows get `removed_at`).
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -29,6 +26,8 @@ from bot.model import Document as ExtractedDocument
 from bot.model import Extraction
 from bot.model import Milestone as ExtractedMilestone
 from bot.model import Task as ExtractedTask
+from bot.store.corrections import apply_corrections, keyed, stored_corrections
+from bot.store.identity import digest, document_key, normalise, task_keys
 from bot.store.models import (
     ASSIST_ROLE,
     LEAD_ROLE,
@@ -38,39 +37,6 @@ from bot.store.models import (
     Task,
     Unit,
 )
-
-_AMENDMENT = re.compile(r"[（(\[【]?(修订稿?|修改稿?|调整稿?|更新稿?|修订版|调整版|更新版|第[一二三四五六七八九十\d]+稿)[）)\]】]?")
-_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def normalise(text: str) -> str:
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
-
-
-def document_key(title: str, year: int | None) -> str:
-    return f"{year or 0}:{normalise(_AMENDMENT.sub('', unicodedata.normalize('NFKC', title or '')))}"[:400]
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:12]
-
-
-def task_keys(tasks: list[ExtractedTask]) -> list[str]:
-    """Stored task keys: "n12" for a uniquely numbered task (the form stored before Task.key
-    existed, so old databases keep their rows), "k2-1" where numbering restarts per section,
-    "t<hash>" for a task without a number."""
-    keys, seen = [], {}
-    for task in tasks:
-        if task.no is None:
-            base = f"t{_digest(task.title + task.measures[:60])}"
-        elif task.key and task.key != str(task.no):
-            base = f"k{task.key}"
-        else:
-            base = f"n{task.no}"
-        seen[base] = seen.get(base, 0) + 1
-        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return keys
-
 
 # Longest names the schema holds (units.name is String(200)); longer is a misread cell.
 MAX_UNIT_NAME = 200
@@ -119,21 +85,12 @@ def find_document(session: Session, doc_in: ExtractedDocument, mode: str = "") -
     if not candidates:
         return None, base
     taken = {d.key for d in candidates}
-    tag = _digest(doc_in.issuer or doc_in.doc_number or doc_in.sha256 or str(len(candidates)))
+    tag = digest(doc_in.issuer or doc_in.doc_number or doc_in.sha256 or str(len(candidates)))
     key = f"{base[:380]}|{tag}"
     while key in taken:
-        tag = _digest(tag)
+        tag = digest(tag)
         key = f"{base[:380]}|{tag}"
     return None, key
-
-
-def milestone_keys(milestones: list[ExtractedMilestone]) -> list[str]:
-    keys, seen = [], {}
-    for m in milestones:
-        base = f"a{_digest(m.action or m.expr)}"
-        seen[base] = seen.get(base, 0) + 1
-        keys.append(f"{base}-{seen[base]}")
-    return keys
 
 
 @dataclass
@@ -211,12 +168,18 @@ def _match_milestones(old: list[Milestone], new: list[ExtractedMilestone], keys:
 
 
 def sync_document(session: Session, extraction: Extraction, planned_from: date, now: datetime,
-                  mode: str = "") -> SyncResult:
-    """Store `extraction`; `mode` as in `find_document`."""
-    doc_in = extraction.document
-    doc, key = find_document(session, doc_in, mode)
-    if doc is not None and doc.sha256 == doc_in.sha256 and doc_in.sha256:
+                  mode: str = "", target: Document | None = None) -> SyncResult:
+    """Store `extraction` with the document's corrections applied; `mode` as in `find_document`.
+
+    `target` is the stored document to bring up to date whatever the file's hash (a
+    correction was just made): the reading is applied again rather than skipped as unchanged.
+    """
+    reading = keyed(extraction)
+    doc_in = reading.document
+    doc, key = (target, target.key) if target is not None else find_document(session, doc_in, mode)
+    if target is None and doc is not None and doc.sha256 == doc_in.sha256 and doc_in.sha256:
         return SyncResult(doc, created=False, unchanged=True)
+    corrected, _ = apply_corrections(reading, stored_corrections(session, doc.id)) if doc else (reading, [])
     created = doc is None
     if created:
         doc = Document(key=key, title=doc_in.title, year=doc_in.year, sha256=doc_in.sha256, imported_at=now)
@@ -224,16 +187,18 @@ def sync_document(session: Session, extraction: Extraction, planned_from: date, 
     doc.title, doc.year, doc.doc_date = doc_in.title, doc_in.year, doc_in.doc_date
     doc.issuer, doc.source, doc.sha256, doc.updated_at = doc_in.issuer, doc_in.source, doc_in.sha256, now
     doc.doc_number = doc_in.doc_number[:60]
+    doc.reading = reading.to_json()
     session.flush()
     result = SyncResult(doc, created=created)
 
-    names = {n for m in extraction.milestones for n in m.units}
+    doc_in = corrected.document
+    names = {n for m in corrected.milestones for n in m.units}
     units = _ensure_units(session, names)
     stored_tasks = {t.key: t for t in session.scalars(
         select(Task).where(Task.document_id == doc.id)
         .options(selectinload(Task.milestones).selectinload(Milestone.units).joinedload(MilestoneUnit.unit)))}
     keys = task_keys(doc_in.tasks)
-    by_task = _milestones_by_task(doc_in.tasks, keys, extraction.milestones)
+    by_task = _milestones_by_task(doc_in.tasks, keys, corrected.milestones)
 
     live_keys = set()
     for task_in, tkey in zip(doc_in.tasks, keys):
@@ -289,7 +254,7 @@ def _what(expr: str) -> str:
 def _sync_milestones(session: Session, task: Task, milestones: list[ExtractedMilestone], units: dict[str, Unit],
                      planned_from: date, now: datetime, result: SyncResult, created: bool) -> None:
     label = _task_label(task)
-    pairs, gone = _match_milestones(list(task.milestones), milestones, milestone_keys(milestones))
+    pairs, gone = _match_milestones(list(task.milestones), milestones, [m.key for m in milestones])
     for row, m, key in pairs:
         fields = _milestone_fields(m)
         if row is None:

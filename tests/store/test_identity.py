@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -86,7 +87,7 @@ def test_a_corrected_extraction_imports_and_moves_the_plan(env, run, seed_path, 
             m["due"] = "2024-07-15"
     result = run("import", "-", "--as-of", "2024-06-01", input=json.dumps(extraction, ensure_ascii=False)).output
     assert "2024-06-30 → 「6月底前」 2024-07-15" in result
-    assert _count(db_url, Milestone, Milestone.due == "2024-07-15") == 1
+    assert _count(db_url, Milestone, Milestone.due == date(2024, 7, 15)) == 1
 
 
 def test_a_hand_edited_extraction_with_a_bad_field_says_where_and_stores_nothing(env, run, db_url):
