@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.errors import DubanError, os_reason
-from bot.store.db import parse_url
+from bot.store.db import missing_database, parse_url
+
+SUFFIX = ".run.lock"
 
 
 def lock_path(url: str) -> Path | None:
@@ -24,7 +26,7 @@ def lock_path(url: str) -> Path | None:
     parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database + ".run.lock")
+    return Path(parsed.database + SUFFIX)
 
 
 def _busy(url: str, handle) -> DubanError:
@@ -37,9 +39,8 @@ def _busy(url: str, handle) -> DubanError:
 
 
 def _open(path: Path):
-    if not path.parent.is_dir():
-        raise DubanError(f"数据库所在的目录 {path.parent.resolve()} 不存在：请在项目目录中运行，"
-                         "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库。")
+    if not path.parent.is_dir():  # then the database is not there either: say so, create nothing
+        raise DubanError(missing_database(str(path.resolve()).removesuffix(SUFFIX)))
     try:
         return open(path, "a+", encoding="utf-8")
     except OSError as exc:

@@ -101,6 +101,12 @@ def _missing_file(path: Path | None) -> bool:
     return path is not None and (not path.exists() or path.stat().st_size == 0)
 
 
+def missing_database(shown: str) -> str:
+    return (f"数据库 {shown} 不存在，本命令不会新建数据库。请在项目目录中运行，"
+            "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库；"
+            "第一次使用请先导入任务清单（python -m bot import 文件路径）或运行 python -m bot init。")
+
+
 def _unmigrated(engine: Engine) -> bool:
     with engine.connect() as conn:
         return not inspect(conn).has_table("alembic_version")
@@ -125,10 +131,7 @@ def open_store(url: str | None = None, *, migrate: bool = True, create: bool = T
         shown += f"（即 {path.resolve()}）"
     try:
         if not create and _missing_file(path):
-            raise DubanError(
-                f"数据库 {shown} 不存在，本命令不会新建数据库。请在项目目录中运行，"
-                "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库；"
-                "第一次使用请先导入任务清单（python -m bot import 文件路径）或运行 python -m bot init。")
+            raise DubanError(missing_database(shown))
         if path is not None:
             _make_folder(path)
         new = _missing_file(path) or _unmigrated(engine)
@@ -147,7 +150,7 @@ def open_store(url: str | None = None, *, migrate: bool = True, create: bool = T
         engine.dispose()
         raise
     if new and migrate:
-        log.warning("新数据库：已在 %s 建立表结构", shown)
+        log.warning("新数据库 %s：已建立表结构", shown)
     _engines[resolved] = engine
     return engine
 
