@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
+from bot.envfile import where_to_set
 from bot.notify.base import TARGET, Channel, ChannelConfigError, ChannelError, ConfigField, DeliveryResult, Message
 from bot.notify.http import DEFAULT_TIMEOUT
 
@@ -92,7 +93,7 @@ class EmailChannel(Channel):
         self._password = os.environ.get(password_env, "") if self.username else ""
         if self.username and not self._password:
             raise ChannelConfigError(
-                self.kind, "password_env", f"已设置登录用户名，但环境变量 {password_env} 为空：请在 .env 中填写密码或授权码"
+                self.kind, "password_env", f"已设置登录用户名，但环境变量 {password_env}（密码或授权码）为空：{where_to_set(password_env)}"
             )
         if self.username and self.mode == "plain" and not _flag(allow_plain_auth, "allow_plain_auth"):
             raise ChannelConfigError(
