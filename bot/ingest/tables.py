@@ -60,6 +60,17 @@ def key_value_pairs(cells: list[str]) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
+def units_text(columns: dict[str, list[str]]) -> str:
+    """The units cell(s) as one text for bot.units: a lead column keeps its label, so the
+    lead units stay apart from the co-units ("牵头单位：A；配合单位：B、C"); a units column
+    beside a lead column holds co-units. Cells of one column (split by OCR) join with " | "."""
+    texts = {role: " | ".join(c for c in cells if c) for role, cells in columns.items()}
+    if not texts.get("lead") or not (texts.get("units") or texts.get("support")):
+        return "、".join(t for t in texts.values() if t)
+    co = "、".join(t for t in (texts.get("units"), texts.get("support")) if t)
+    return f"牵头单位：{texts['lead']}；配合单位：{co}"
+
+
 def _section_text(cells: list[str]) -> tuple[str, list[str]]:
     """The heading and notes; OCR often repeats the heading's end in the next cell ("去治保障")."""
     parts = [join_spaces(c) for c in cells if c.strip()]
@@ -166,7 +177,7 @@ class TableReader:
         task.no = seq_number(kv["no"][0]) if "no" in kv else no
         task.title = title
         task.measures = join_spaces("\n".join(kv.get("measures", []))) or title
-        task.raw_units = "、".join(join_spaces(v) for role in UNIT_ROLES for v in kv.get(role, []))
+        task.raw_units = units_text({role: [join_spaces(v) for v in kv.get(role, [])] for role in UNIT_ROLES})
         task.deadline_text = join_spaces("；".join(kv.get("deadline", [])))
         task.contact = "、".join(join_spaces(v) for v in kv.get("contact", []))
         task.review.extend(notes)
@@ -190,8 +201,7 @@ class TableReader:
             if cell(role) and is_garbage(cell(role)):
                 review.append(f"「{_short(cell(role))}」是无法识别的乱码，已忽略；本栏内容可能缺失，请对照原件")
                 cells[m[role]] = ""
-        columns = (" | ".join(self._column_cells(cells, role, review)) for role in UNIT_ROLES if role in m)
-        raw_units = "、".join(c for c in columns if c)  # the lead column first
+        raw_units = units_text({role: self._column_cells(cells, role, review) for role in UNIT_ROLES if role in m})
 
         if cell("category").strip():
             self.section = join_spaces(cell("category"))  # a 类别 column, often merged down its rows

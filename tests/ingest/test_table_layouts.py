@@ -8,6 +8,7 @@ from bot.ingest.blocks import Row
 from bot.ingest.headers import EXAMPLES, header_role
 from bot.ingest.tables import SEQ_EXAMPLES, TableReader, seq_number
 from bot.pipeline import extract_document
+from bot.units.cell import read_units_cell
 from bot.units.directory import Directory
 from tests.reading.render import build
 
@@ -64,7 +65,9 @@ def test_lead_and_co_unit_columns_give_units_lead_first_and_a_person_column_is_t
     doc = read(("序号", "工作任务", "牵头市领导", "牵头单位", "责任单位", "配合单位", "完成时限"),
                ("1", "新建幼儿园15所", "李副市长", "市教育局", "各区人民政府", "市财政局", "2021年8月底前"))
     (task,) = doc.tasks
-    assert task.raw_units == "市教育局、各区人民政府、市财政局"
+    assert task.raw_units == "牵头单位：市教育局；配合单位：各区人民政府、市财政局"  # the lead kept apart
+    reading = read_units_cell(task.raw_units, Directory([]))
+    assert reading.units == ["市教育局", "各区人民政府", "市财政局"]
     assert (task.contact, task.units_source, task.deadline_text) == ("李副市长", "column", "2021年8月底前")
     assert task.measures == "新建幼儿园15所"  # no measures column: the task's words are read for dates
 
@@ -82,7 +85,7 @@ def test_a_two_row_header_splits_the_units_column_into_lead_and_co_units():
                ("", "", "", "牵头单位", "配合单位", ""),
                ("1", "建设数据体系", "编制目录。", "省数据局", "省直有关部门", "2024年9月底前"))
     (task,) = doc.tasks
-    assert (task.no, task.raw_units, task.deadline_text) == (1, "省数据局、省直有关部门", "2024年9月底前")
+    assert (task.no, task.raw_units, task.deadline_text) == (1, "牵头单位：省数据局；配合单位：省直有关部门", "2024年9月底前")
 
 
 def test_chinese_numerals_in_the_number_column_number_tasks_and_a_row_without_units_is_a_section():
@@ -112,8 +115,8 @@ def test_a_two_column_key_value_table_is_one_task_per_block():
                  ("配合单位", support), ("完成时限", due), ("备注", "按月报送")]
     doc = read(*rows)
     assert [(t.no, t.title, t.raw_units, t.deadline_text, t.units_source) for t in doc.tasks] == [
-        (1, "健全监测机制", "省乡村振兴局、省民政厅", "6月30日前", "column"),
-        (2, "稳定播种面积", "省农业农村厅、省财政厅、省粮食和物资储备局", "10月底前", "column")]
+        (1, "健全监测机制", "牵头单位：省乡村振兴局；配合单位：省民政厅", "6月30日前", "column"),
+        (2, "稳定播种面积", "牵头单位：省农业农村厅；配合单位：省财政厅、省粮食和物资储备局", "10月底前", "column")]
 
 
 def test_key_value_cells_in_a_one_column_table():
