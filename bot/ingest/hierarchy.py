@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
-from bot.ingest.markers import Marker, item_marker, split_inline
+from bot.ingest.markers import Marker, item_marker, split_inline, stage_heading
 from bot.ingest.prose_units import UnitsFound, take_line, take_parentheticals
 from bot.model import Flag
 
@@ -22,10 +22,15 @@ END_OF_ITEMS = re.compile(
 _TITLE_END = re.compile(r"[。：:；;]")
 _TITLE_MAX = 40
 _HEADING_MAX = 20
+_STAGE_RANK = 1.5
+
+
+_TITLE_LABEL = re.compile(r"^(?:重点任务|重点工作|工作任务|任务名称|工作内容|目标任务|主要任务|工作事项)\s*[：:]\s*")
 
 
 def split_title(text: str) -> str:
     """The item's headline: its first sentence, else its first clause, else its opening words."""
+    text = _TITLE_LABEL.sub("", text)
     for pattern in (_TITLE_END, re.compile(r"[，,]")):
         match = pattern.search(text)
         if match and match.start() <= _TITLE_MAX:
@@ -61,7 +66,7 @@ class Node:
     @property
     def title(self) -> str:
         title = self.head or split_title(self.text)
-        if self.marker and self.marker.kind == "stage":
+        if self.marker and self.marker.kind == "stage" and self.marker.text:
             return f"{self.marker.text.rstrip('：:，,、.．')}：{title}"
         return title
 
@@ -88,7 +93,7 @@ def build_tree(lines: list[str]) -> Node:
             stack, current = [root], None
             continue
         for piece in split_inline(line, last):
-            marker = item_marker(piece)
+            marker = item_marker(piece) or _unnumbered_stage(piece, stack)
             if marker is None:
                 (current or root).parts.append(piece)
                 continue
@@ -103,6 +108,15 @@ def build_tree(lines: list[str]) -> Node:
     return root
 
 
+def _unnumbered_stage(line: str, stack: list[Node]) -> Marker | None:
+    """A stage written without 第X阶段, numbered by its place among the part's stages."""
+    part = next((n for n in reversed(stack) if n.marker is None or n.marker.rank < _STAGE_RANK), stack[0])
+    if not stage_heading(line, part.parts[0] if part.marker else None):
+        return None
+    number = 1 + sum(1 for c in part.children if c.marker.kind == "stage")
+    return Marker("stage", _STAGE_RANK, number, "", line.strip())
+
+
 def _numbers(missing: list[int], kind: str) -> str:
     from bot.numerals import chinese_numeral
 
@@ -110,11 +124,14 @@ def _numbers(missing: list[int], kind: str) -> str:
     return "、".join(shown)
 
 
-def numbering_flags(root: Node) -> list[Flag]:
+def numbering_flags(root: Node, tasks: set[int]) -> list[Flag]:
     """Numbers missing among an item's children (一、二、四; 1, 2, 4), where OCR or a lost page
-    dropped items. Numbering may continue across parts ((一)…(三) | (四)…), or restart at 1."""
+    dropped items. Numbering may continue across parts ((一)…(三) | (四)…), or restart at 1.
+    Only items around tasks (`tasks`: their lines) are checked: an attachment list is not."""
     flags, last = [], {}
     for parent in root.walk():
+        if not any(n.line in tasks for c in parent.children for n in c.walk()):
+            continue
         previous: dict[str, int] = {}
         for child in parent.children:
             kind, no = child.marker.kind, child.marker.number

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.ingest.cleanup import HAN
 from bot.numerals import NUMERAL_CHARS, parse_numeral
 
 _CN = rf"[{NUMERAL_CHARS}]{{1,4}}"
@@ -95,3 +96,21 @@ def split_inline(line: str, last: dict[str, int]) -> list[str]:
         expected[marker.kind] = marker.number
     pieces.append(line[start:])
     return [p for p in pieces if p.strip()]
+
+
+_STAGE = re.compile(rf"^(?P<name>[{HAN}]{{2,12}}?)\s*[（(][^（）()]*\d[^（）()]*(?:至|到|—|－|-|–|~|～)[^（）()]*[）)]")
+_STAGE_PARTS = re.compile(r"步骤|安排|阶段|进度|时间")
+STAGE_EXAMPLES = (
+    ("集中整治阶段（6月—8月）", None, True), ("持续推进（2025年10月底—2025年12月底）", "四、实施步骤", True),
+    ("持续推进（2025年10月底—2025年12月底）", "四、保障措施", False),
+    ("某某规划（2021—2025年）", "", False), ("6月底前（含）完成", "实施步骤", False),
+)
+
+
+def stage_heading(line: str, part: str | None) -> bool:
+    """An unnumbered stage: a short name and its date range ("持续推进（2025年10月底—12月底）"),
+    named …阶段 or standing in a part about steps or timing (`part`, its heading)."""
+    match = _STAGE.match(line.strip())
+    if not match:
+        return False
+    return match.group("name").endswith("阶段") or bool(part and _STAGE_PARTS.search(part))

@@ -178,7 +178,7 @@ def read_prose(lines: list[str], *, fallback: bool = True) -> ProseReading:
         if not reading.tasks:
             reading = _dated_paragraphs(lines)
     if reading.tasks and reading.paths[0][:1] != "p":
-        reading.flags = numbering_flags(root) + reading.flags
+        reading.flags = numbering_flags(root, set(reading.lines)) + reading.flags
     reading.set_keys()
     return reading
 

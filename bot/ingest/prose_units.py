@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import HAN, join_spaces
-from bot.units.cell import ROLE_WORDS, UNIT_LABEL, bracket_spans, split_names
+from bot.units.cell import ROLE_WORDS, UNIT_LABEL, bracket_spans, split_names, split_outside_brackets
 
 _LABEL = re.compile(rf"(?:{UNIT_LABEL})\s*[：:]")
 _DEADLINE_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|完成期限|时间要求)\s*[：:]")
@@ -23,6 +23,39 @@ _CONTACT_LABEL = re.compile(r"(?:责任人|联系人|牵头领导|责任领导|�
 _ANY_LABEL = re.compile(f"{_LABEL.pattern}|{_DEADLINE_LABEL.pattern}|{_CONTACT_LABEL.pattern}")
 _ROLE_END = re.compile(rf"(?:{'|'.join(ROLE_WORDS)})\s*$")
 _MAX_UNITS_TEXT = 160
+_UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"
+             "|分局|支队|大队|管委会|办事处|委员会|领导小组")
+_BARE_NAME = re.compile(rf"^[{HAN}（）()、]{{2,30}}(?:{_UNIT_END})$")  # 、 only inside a name's brackets here
+
+
+# (text, text left, unit statements, deadlines): the examples are the tests.
+PARENTHETICAL_EXAMPLES = (
+    ("推进整合。6月底前完成。（省大数据局牵头，省财政厅、省通信管理局配合）", "推进整合。6月底前完成。",
+     ["省大数据局牵头，省财政厅、省通信管理局配合"], []),
+    ("培育产业。〔责任单位：市工业和信息化局、高新区管委会〕", "培育产业。", ["责任单位：市工业和信息化局、高新区管委会"], []),
+    ("深化改革。【责任单位：市行政审批局、市司法局】", "深化改革。", ["责任单位：市行政审批局、市司法局"], []),
+    ("规范检查。[责任单位：市市场监管局，各县（市、区）市场监督管理局]", "规范检查。",
+     ["责任单位：市市场监管局，各县（市、区）市场监督管理局"], []),
+    ("稳定就业。（责任单位：市人社局，完成时限：2024年12月底）", "稳定就业。", ["责任单位：市人社局"], ["2024年12月底"]),
+    ("优化服务。（牵头单位：市税务局；配合单位：市财政局）", "优化服务。", ["牵头单位：市税务局", "配合单位：市财政局"], []),
+    ("办好实事。（市政府办公室牵头，有关部门按职责分工负责）", "办好实事。", ["市政府办公室牵头，有关部门按职责分工负责"], []),
+    ("完成培训1000人次（县人社局指导），合格率达到90%。", "完成培训1000人次，合格率达到90%。", ["县人社局指导"], []),
+    ("完成评估。（市发展改革委、市财政局）", "完成评估。", ["市发展改革委、市财政局"], []),
+    ("落实纲要（2021—2035年）要求（以下简称“纲要”）。", "落实纲要（2021—2035年）要求（以下简称“纲要”）。", [], []),
+    ("由市政府办公室（市长信箱）受理。", "由市政府办公室（市长信箱）受理。", [], []),
+    ("6月底前完成（含整改）。", "6月底前完成（含整改）。", [], []),
+)
+SUBJECT_EXAMPLES = (
+    ("县应急管理局要于6月20日前组织演练，各企业要在6月底前开展演练。", ["县应急管理局", "各企业"]),
+    ("请各单位于7月5日前报送总结。", ["各单位"]),
+    ("各乡镇、各村要集中整治，县农业农村局7月15日前通报进展。", ["各乡镇", "各村", "县农业农村局"]),
+    ("各县（市、区）市场监督管理局要结合实际制定方案。", ["各县（市、区）市场监督管理局"]),
+    ("各市、县（区）人民政府要于9月底前完成排查。", ["各市、县（区）人民政府"]),
+    ("市住房和城乡建设局要于6月底前组织督导。", ["市住房和城乡建设局"]),
+    ("全面开展监督检查，5月31日前完成全覆盖检查。", []),
+    ("各项任务要于年底前完成。", []),
+    ("重点检查无证经营、销售过期食品等问题。", []),
+)
 
 
 @dataclass
@@ -58,12 +91,22 @@ def is_units_statement(text: str) -> bool:
     return bool(_LABEL.match(text) or _ROLE_END.search(text) and re.match(f"[{HAN}]", text))
 
 
+def is_bare_units(text: str) -> bool:
+    """"市发展改革委、市财政局": nothing but unit names (a bracket closing a sentence)."""
+    names = split_outside_brackets(text.strip(), "、，,；;")
+    return all(_BARE_NAME.match(n.strip()) for n in names) and "简称" not in text
+
+
 def take_parentheticals(text: str, found: UnitsFound) -> str:
-    """`text` without its unit parentheticals, which are added to `found`."""
+    """`text` without its unit parentheticals, which are added to `found`.
+
+    A bracket of bare unit names counts only where it closes a sentence ("…完成评估。（市财政局）"),
+    so "由市政府办公室（市长信箱）受理" keeps its bracket."""
     out, last = [], 0
     for start, end in bracket_spans(text):
         inner = text[start + 1 : end - 1]
-        if is_units_statement(inner):
+        closing = not text[end:].strip() or text[end:].lstrip()[0] in "。；;\n"
+        if is_units_statement(inner) or closing and is_bare_units(inner):
             found.add(join_spaces(inner), "bracket")
             out.append(text[last:start])
             last = end
@@ -84,8 +127,6 @@ def take_line(line: str, found: UnitsFound) -> bool:
     return True
 
 
-_UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"
-             "|分局|支队|大队|管委会|办事处|委员会|领导小组")
 _NAME = rf"(?:各[{HAN}（）()、]{{1,14}}?|[{HAN}（）()]{{1,18}}?(?:{_UNIT_END}))"
 _VERB = r"(?:要|须|需|必须|应|应当|负责|牵头|做好|抓好|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月)"
 _SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*(?:请)?(?P<names>{_NAME}(?:、{_NAME})*){_VERB}")
