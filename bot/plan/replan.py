@@ -101,7 +101,7 @@ class ReplanStats:
     def summary(self) -> str:
         return (f"提醒：新增 {self.created}，改期 {self.moved}，取消 {self.cancelled}，"
                 f"恢复 {self.reopened}，标记完成 {self.done}，未变 {self.unchanged}"
-                + (f"，过期 {self.expired}" if self.expired else ""))
+                + (f"；已过发送时间、记为过期 {self.expired}" if self.expired else ""))
 
 
 def _values(p: Planned) -> dict:
