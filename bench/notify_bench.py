@@ -2,17 +2,23 @@
 
 Run: .venv/bin/python -m bench.notify_bench
 Targets: the channel alone well above the issue's 500 messages/s end to end (the
-dispatcher adds the outbox on top); with throttling on, no robot ever receives more
+dispatcher adds the outbox on top); with throttling on (the database's robot budgets,
+on a SQLite file, as `send-test` and the workers use them), no robot ever receives more
 than 20 messages in any 60 s window. The throttled run uses a simulated clock (real
 time would need 4 minutes per 100 messages); the robot stamps arrivals on that clock.
 """
 from __future__ import annotations
 
+import tempfile
+import threading
 import time
 from datetime import date
+from pathlib import Path
 
-from bot.notify import NoLimit, ReminderItem, SlidingWindowLimiter, channel_for, render_digest
+from bot.notify import NoLimit, ReminderItem, channel_for, render_digest
 from bot.notify.loopback import LoopbackRobot, SleepClock, most_in_window
+from bot.store import open_store
+from jobs.throttle import RobotBudgets, SendGate
 
 TARGET_RATE = 500
 MESSAGES = 5_000
@@ -52,18 +58,18 @@ def render_rate(seconds: float = 1.0) -> float:
     return done / (time.perf_counter() - start)
 
 
-
-
 def throttled_ceiling() -> tuple[dict[str, int], float, int]:
-    """Six channel objects over three robots (two units per robot), markdown + @text each."""
+    """Two units per robot over three robots, markdown + @text each, every message through its own gate."""
     clock = SleepClock()
-    limiter = SlidingWindowLimiter(limit=20, window=60.0, clock=clock)
     message = sample_message()
-    with LoopbackRobot(clock=clock) as robot:
-        channels = [channel_for("wecom", key, base_url=robot.url, limiter=limiter, sleep=clock.sleep,
-                                mentions=["13800000001"]) for key in KEYS for _ in range(2)]
+    with tempfile.TemporaryDirectory() as folder, LoopbackRobot(clock=clock) as robot:
+        budgets = RobotBudgets(open_store(f"sqlite:///{Path(folder) / 'budgets.sqlite3'}"), 20, 60.0, epoch=clock)
         for n in range(THROTTLED_MESSAGES // 2):
-            assert channels[n % len(channels)].send(message).ok
+            gate = SendGate(budgets, float("inf"), 10.0, threading.Event())
+            channel = channel_for("wecom", KEYS[n % ROBOTS], base_url=robot.url, limiter=gate, sleep=clock.sleep,
+                                  mentions=["13800000001"])
+            assert channel.send(message).ok
+            gate.close()
         arrivals: dict[str, list[float]] = {}
         for request in robot.received:
             arrivals.setdefault(request.query["key"][:8], []).append(request.at)

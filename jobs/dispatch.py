@@ -6,6 +6,10 @@ one message in flight):
 2. claim a small batch (attempts+1 and the lease committed before any send);
 3. per message: make sure the lease still covers the send, send, and commit the result
    (a delivery row, the message's new status, its reminders) before the next send.
+   "Covers" is checked before every request (each part of a split message, after any wait
+   for the robot's budget): the lease must outlast the wait plus the request's total
+   deadline, so it cannot run out, and another worker send the message again, while a
+   slow answer is still arriving.
 Stopping (SIGTERM) is honoured between messages: the one in flight is finished and
 recorded, the rest of the batch is given back at once.
 """
@@ -39,6 +43,10 @@ log = logging.getLogger("duban.jobs")
 CHANNEL_CACHE = 10_000
 
 
+class LeaseLost(Exception):
+    """The message being sent was taken back by another worker (its lease could not be extended)."""
+
+
 @dataclass
 class DispatchReport(Tally):
     sent: int = 0
@@ -68,6 +76,7 @@ class Dispatcher:
         self._channels: dict[tuple, object] = {}  # built once per contact version: parsing is not free
         self._gate: SendGate | None = None  # the current send's gate, behind the cached channels' limiter
         self._held: list[int] = []  # claimed ids not yet sent
+        self._sending: int | None = None  # the message being sent, _held[0] while its lease holds
         self._lease_until = None
         self._recording: Connection | None = None  # the batch's connection for recording successes
 
@@ -98,7 +107,7 @@ class Dispatcher:
             while self._held:
                 if self.stop.is_set():
                     break
-                self._keep_lease(0.0)
+                self._keep_lease(self.policy.send_timeout_seconds)
                 if not self._held:
                     break
                 self._one(messages[self._held[0]], report)
@@ -142,8 +151,12 @@ class Dispatcher:
         self._held = [i for i in self._held if i in kept]
 
     def acquire(self, key: str) -> float:
-        """The cached channels' limiter: the current send's gate, or no limit at all."""
-        return self._gate.acquire(key) if self._gate else 0.0
+        """The cached channels' limiter: the current send's gate (or no limit), and a lease that covers the request."""
+        wait = self._gate.acquire(key) if self._gate else 0.0
+        self._keep_lease(wait + self.policy.send_timeout_seconds)
+        if self._sending not in self._held:  # another worker took the message back meanwhile: send no more of it
+            raise LeaseLost()
+        return wait
 
     def sleep(self, seconds: float) -> None:
         if self._gate:
@@ -161,7 +174,9 @@ class Dispatcher:
         return self._channels[key]
 
     def _one(self, message: Message, report: DispatchReport) -> None:
-        self._gate = SendGate(self.budgets, self.max_wait, self.stop, self._keep_lease) if self.budgets else None
+        self._gate = (SendGate(self.budgets, self.max_wait, self.policy.send_timeout_seconds, self.stop)
+                      if self.budgets else None)
+        self._sending = message.id
         started = time.perf_counter()
         try:
             channel = self._channel(message.contact)
@@ -178,6 +193,8 @@ class Dispatcher:
                 self._held.pop(0)
                 report.throttled += 1
                 log.info("%s 本分钟发送额度已满，消息 #%d 约 %.0f 秒后再发", name, message.id, exc.wait)
+                return
+            except LeaseLost:  # _keep_lease dropped it from _held and logged it
                 return
             finally:
                 if self._gate:  # a database write: an outage right after the send must not lose the result
@@ -198,7 +215,7 @@ class Dispatcher:
     def _send(self, channel, message: Message) -> DeliveryResult:
         try:
             return channel.send(rendered(message))
-        except (Throttled, Stopping):
+        except (Throttled, Stopping, LeaseLost):
             raise
         except Exception as exc:  # a defect must not stop the other messages or crash the loop
             if is_outage(exc):  # the robot budget's database, before the request: nothing was sent

@@ -15,8 +15,8 @@ The three calls the rest of Duban makes:
     result = channel.send(message) -> DeliveryResult
         Never raises for delivery problems: ok / permanent / retry_after (seconds) /
         detail (Chinese, no secrets) / errcode / parts_sent / refused (email).
-        Robots throttle per robot (20 a minute) and sleep when the budget is spent;
-        pass `limiter=NoLimit()` to switch that off, or your own RateLimiter.
+        Robots send only through the `limiter` option (a RateLimiter: the database's
+        budget, jobs.throttle, for real sends; NoLimit() in tests) and sleep when it says.
 
     message = render_digest(unit, items: list[ReminderItem], today, how_to_done) -> Message
         how_to_done: e.g. "python -m bot done {milestone} --unit {unit}".
@@ -29,11 +29,10 @@ The three calls the rest of Duban makes:
 from bot.notify.base import Channel, ChannelConfigError, ChannelError, DeliveryResult, Message
 from bot.notify.registry import CHANNELS, channel_for, channel_from_contact, contact_kinds, validate_contact
 from bot.notify.render import ReminderItem, render_digest, render_test_message
-from bot.notify.throttle import SHARED_LIMITER, NoLimit, RateLimiter, SlidingWindowLimiter, limiter_key
+from bot.notify.throttle import NoLimit, RateLimiter, limiter_key
 
 __all__ = [
     "CHANNELS",
-    "SHARED_LIMITER",
     "Channel",
     "ChannelConfigError",
     "ChannelError",
@@ -42,7 +41,6 @@ __all__ = [
     "NoLimit",
     "RateLimiter",
     "ReminderItem",
-    "SlidingWindowLimiter",
     "channel_for",
     "channel_from_contact",
     "contact_kinds",

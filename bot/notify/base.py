@@ -49,7 +49,9 @@ class DeliveryResult:
     seconds (None: the caller's own backoff). `parts_sent` counts messages the far
     end accepted before a failure (a retry sends the whole message again).
     `refused` maps email addresses refused for good to the server's reason, while
-    the others were delivered (then `ok` is True).
+    the others were delivered (then `ok` is True). `environment` marks a permanent
+    failure of this machine's setup (a CA bundle, a proxy), not of the contact: the
+    contact must stay enabled.
     """
 
     ok: bool
@@ -59,11 +61,13 @@ class DeliveryResult:
     errcode: int | None = None
     parts_sent: int = 0
     refused: dict[str, str] = field(default_factory=dict)
+    environment: bool = False
 
     def to_json(self) -> dict:
         return {
             "ok": self.ok,
             "permanent": self.permanent,
+            "environment": self.environment,
             "retry_after": self.retry_after,
             "errcode": self.errcode,
             "parts_sent": self.parts_sent,
@@ -81,12 +85,14 @@ class ChannelError(Exception):
         permanent: bool = False,
         retry_after: float | None = None,
         errcode: int | None = None,
+        environment: bool = False,
     ):
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
         self.errcode = errcode
+        self.environment = environment
         self.parts_sent = 0
 
 
@@ -233,6 +239,7 @@ class Channel(ABC):
                 retry_after=exc.retry_after,
                 errcode=exc.errcode,
                 parts_sent=exc.parts_sent,
+                environment=exc.environment,
             )
         return result
 

@@ -10,13 +10,24 @@ requests session layer on top (cookies, hooks, settings merged per call) took ha
 a post's CPU time (441 µs against 227 µs here), which bounds how many reminders a
 worker sends a second. Proxies come from the environment (HTTPS_PROXY, NO_PROXY …)
 and certificates from the system store (SSL_CERT_FILE to override), both read once.
+
+A request has one total deadline, connect to last byte: urllib3's timeouts are per socket
+operation, so an answer that trickles in a byte at a time would hold a worker (and outlive
+its lease) for as long as the far end likes. One watchdog thread cuts the connection of a
+request past its deadline. The answer is read up to MAX_REPLY_BYTES: a robot's is a few
+dozen bytes, and a huge one must not take the worker's memory.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
 import re
+import socket
+import ssl
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import (
     HTTPError,
     NameResolutionError,
@@ -38,8 +50,10 @@ from bot.notify.base import ChannelError
 
 DEFAULT_TIMEOUT = 10.0
 NETWORK_RETRY_AFTER = 30.0
+MAX_REPLY_BYTES = 64 * 1024
 POOL_SIZE = 4  # kept-alive connections per host: the send loop, plus send-test or a notice alongside
 HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+WATCH_GRANULARITY = 0.05  # the watchdog wakes at most this often; a deadline is kept to about this
 
 _CREDENTIALS = re.compile(r"((?:key|access_token|sign|token)=)[^&\s\"']+|(/hook/)[^/?\s\"']+", re.IGNORECASE)
 
@@ -70,10 +84,111 @@ class HttpReply:
 NETWORK_FAILURES = (
     (NameResolutionError, "域名无法解析"),
     (ProxyError, "代理无法连接"),
-    (SSLError, "加密连接或证书校验失败"),
+    (SSLError, "加密连接失败"),
     (NewConnectionError, "无法建立连接"),
     (ProtocolError, "连接中途断开"),
 )
+CERTIFICATE_REFUSED = ("服务器证书校验失败（证书不受信任、已过期或与域名不符）：这是本机的配置问题，重试不会成功。"
+                       "内网私有化部署或代理使用单位自签证书时，请把单位 CA 证书的路径设为环境变量 SSL_CERT_FILE，"
+                       "然后重启服务")
+
+
+class _Request:
+    """One post under way: its deadline, and the connection it runs on once it has one."""
+
+    def __init__(self, timeout: float):
+        self.deadline = time.monotonic() + timeout
+        self.connection: HTTPConnection | None = None
+        self.done = False
+        self.cut_off = False
+        self._lock = threading.Lock()
+
+    def finish(self) -> None:
+        """Call before the connection goes back to the pool: from then on it may carry another request."""
+        with self._lock:
+            self.done = True
+
+    def cut(self) -> bool:
+        """Shut the request's socket down (its reads fail at once); False while it has no socket yet."""
+        with self._lock:
+            sock = getattr(self.connection, "sock", None)
+            if self.done:
+                return True
+            if sock is None:
+                return False
+            self.cut_off = True
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return True
+
+
+class _Watchdog:
+    """One thread for all requests: cuts those past their deadline (the heap holds them by deadline)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Request]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, request: _Request) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (request.deadline, next(self._order), request))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="duban-http-deadline", daemon=True)
+                self._thread.start()
+            elif self._heap[0][2] is request:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                late = time.monotonic() - self._heap[0][0]
+                if late < 0:
+                    self._cond.wait(max(-late, WATCH_GRANULARITY))
+                    continue
+                _, _, request = heapq.heappop(self._heap)
+                if not request.cut():  # still connecting (bounded by the connect timeout): look again soon
+                    request.deadline = time.monotonic() + WATCH_GRANULARITY
+                    heapq.heappush(self._heap, (request.deadline, next(self._order), request))
+
+
+_watchdog = _Watchdog()
+_current = threading.local()  # the request this thread is making, for its connection to register with
+
+
+class _Registering:
+    """A pooled connection that tells the thread's current request it carries it (for the watchdog)."""
+
+    def request(self, *args, **kwargs):
+        pending = getattr(_current, "request", None)
+        if pending is not None:
+            pending.connection = self
+        return super().request(*args, **kwargs)
+
+
+class _HTTPConnection(_Registering, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Registering, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
 
 _managers: dict[str | None, urllib3.PoolManager] = {}
 _managers_lock = threading.Lock()
@@ -91,29 +206,69 @@ def _manager(proxy: str | None) -> urllib3.PoolManager:
     """One keep-alive pool manager per proxy (None: direct), shared by threads (urllib3 pools are thread-safe)."""
     with _managers_lock:
         if proxy not in _managers:
-            _managers[proxy] = (urllib3.ProxyManager(proxy, maxsize=POOL_SIZE) if proxy
-                                else urllib3.PoolManager(maxsize=POOL_SIZE))
+            manager = (urllib3.ProxyManager(proxy, maxsize=POOL_SIZE) if proxy
+                       else urllib3.PoolManager(maxsize=POOL_SIZE))
+            manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+            _managers[proxy] = manager
         return _managers[proxy]
 
 
-def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> HttpReply:
-    """POST `payload` as UTF-8 JSON. Raises a retryable ChannelError on network failure.
+def _certificate_refused(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(5):  # urllib3 wraps the ssl error once or twice, in args or as the cause
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        inner = next((a for a in seen.args if isinstance(a, BaseException)), None)
+        seen = inner or seen.__cause__ or seen.__context__
+    return False
 
-    No automatic retries or redirects: a robot post is not idempotent, and the
-    dispatcher's backoff decides when to try again.
+
+def _failure(exc: BaseException, request: _Request, timeout: float) -> ChannelError:
+    if request.cut_off or (isinstance(exc, TimeoutError) and not isinstance(exc, NewConnectionError)):
+        return ChannelError(f"请求超时（{timeout:g} 秒内未完成）", retry_after=NETWORK_RETRY_AFTER)
+    if _certificate_refused(exc):
+        return ChannelError(CERTIFICATE_REFUSED, permanent=True, environment=True)
+    reason = next((text for kind, text in NETWORK_FAILURES if isinstance(exc, kind)), type(exc).__name__)
+    return ChannelError(f"网络连接失败（{reason}），请检查网络或代理", retry_after=NETWORK_RETRY_AFTER)
+
+
+def _read_bounded(response) -> bytes:
+    raw = response.read(MAX_REPLY_BYTES + 1)
+    if len(raw) > MAX_REPLY_BYTES:
+        response.close()  # the rest is never read: the connection is not reused
+        raise ChannelError(f"应答超过 {MAX_REPLY_BYTES // 1024} KB，不是机器人接口的应答：请检查 Webhook 地址和代理设置",
+                           permanent=True)
+    return raw
+
+
+def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> HttpReply:
+    """POST `payload` as UTF-8 JSON and read the answer, all within `timeout` seconds.
+
+    Raises ChannelError: retryable on network failure or the deadline, permanent when the
+    answer is too large or the certificate is refused. No automatic retries or redirects:
+    a robot post is not idempotent, and the dispatcher's backoff decides when to try again.
     """
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     parts = urlsplit(url)
     manager = _manager(_proxy(parts.scheme, parts.hostname or ""))
+    request = _current.request = _Request(timeout)
+    _watchdog.watch(request)
     try:
         response = manager.urlopen("POST", url, body=data, headers=HEADERS, timeout=timeout, retries=False,
-                                   redirect=False)
-    except HTTPError as exc:  # NewConnectionError (refused, no route) is a TimeoutError subclass too
-        if isinstance(exc, TimeoutError) and not isinstance(exc, NewConnectionError):
-            raise ChannelError(f"请求超时（{timeout:g} 秒内无应答）", retry_after=NETWORK_RETRY_AFTER) from None
-        reason = next((text for kind, text in NETWORK_FAILURES if isinstance(exc, kind)), type(exc).__name__)
-        raise ChannelError(f"网络连接失败（{reason}），请检查网络或代理", retry_after=NETWORK_RETRY_AFTER) from None
-    text = response.data.decode("utf-8", errors="replace")
+                                   redirect=False, preload_content=False)
+        try:
+            raw = _read_bounded(response)
+        finally:
+            request.finish()
+            response.release_conn()
+    except (HTTPError, OSError) as exc:  # NewConnectionError (refused, no route) is a TimeoutError subclass too
+        raise _failure(exc, request, timeout) from None
+    finally:
+        request.finish()
+        _current.request = None
+    text = raw.decode("utf-8", errors="replace")
     try:
         body = json.loads(text)
     except ValueError:

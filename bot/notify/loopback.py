@@ -9,6 +9,7 @@ log requests: their URLs carry keys.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -20,11 +21,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 @dataclass(frozen=True)
 class Reply:
-    """What the robot answers: `body` None means the protocol's success body."""
+    """What the robot answers: `body` None means the protocol's success body.
+
+    `delay` waits before answering; `drip` sends the answer one byte every `drip` seconds
+    (a far end or proxy that keeps a request alive for as long as it likes); `headers`
+    are added to the answer (a redirect's Location).
+    """
 
     body: dict | None = None
     status: int = 200
     delay: float = 0.0
+    drip: float = 0.0
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,18 +65,26 @@ class LoopbackRobot:
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 responder: Callable[[Received], Reply | None] | None = None, port: int = 0):
+                 responder: Callable[[Received], Reply | None] | None = None, port: int = 0,
+                 tls: tuple[str, str] | None = None):
+        """`tls` (certificate file, key file): speak HTTPS with that certificate."""
         self.clock = clock
         self.responder = responder
         self._scripted: deque[Reply] = deque()
         self._received: list[Received] = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", port), self._handler_class())
+        self.scheme = "http"
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def received(self) -> list[Received]:
@@ -146,10 +162,22 @@ class LoopbackRobot:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json; charset=utf-8")
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in reply.headers:
+                        self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(payload)
+                    if reply.drip:
+                        self._drip(payload, reply.drip)
+                    else:
+                        self.wfile.write(payload)
                 except OSError:
                     self.close_connection = True
+
+            def _drip(self, payload: bytes, every: float) -> None:
+                self.wfile.flush()
+                for byte in payload:
+                    time.sleep(every)
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
 
             def log_message(self, format: str, *args) -> None:
                 """Silent: request lines carry robot keys."""

@@ -10,6 +10,7 @@ such class, so adding a channel is adding its file. Everything else asks the reg
     validate_contact(kind, options) -> [problems]   Chinese problems with a contact as written
     contact_fields() -> {name: ConfigField}         the option keys any contact may carry (YAML)
     channel_for(kind, target, **options)            a ready channel (options checked against the class)
+    send_options(kind, **runtime)                   the runtime options (limiter, sleep, timeout) a kind takes
     channel_from_contact(kind, target, **options)   the same, ${ENV} references expanded
 
 A class's `fields` (name, label, help, secret, parse), `label` and `codes` (its error-code
@@ -118,6 +119,13 @@ def accepted_options(cls: type[Channel]) -> frozenset[str]:
         if not any(p.kind == p.VAR_KEYWORD for p in params):
             break
     return frozenset(names)
+
+
+def send_options(kind: str, **options) -> dict:
+    """The subset of runtime `options` (limiter, sleep, timeout …) that channels of `kind` take."""
+    cls = CHANNELS.get(kind)
+    accepted = accepted_options(cls) if cls else frozenset()
+    return {name: value for name, value in options.items() if name in accepted}
 
 
 def _derived_cache_clear() -> None:

@@ -26,7 +26,7 @@ from bot.notify.base import (
     Outcome,
 )
 from bot.notify.split import truncate_utf8
-from bot.notify.throttle import SHARED_LIMITER, RateLimiter, limiter_key
+from bot.notify.throttle import RateLimiter, limiter_key
 
 log = logging.getLogger("bot.notify")
 
@@ -56,7 +56,7 @@ class RobotChannel(Channel):
         if timeout <= 0:
             raise ChannelConfigError(self.kind, "timeout", "超时时间必须是大于 0 的秒数")
         self.timeout = timeout
-        self.limiter = limiter if limiter is not None else SHARED_LIMITER
+        self.limiter = limiter
         self.throttle_key = limiter_key(self.kind, secret)
         self.sleep = sleep
 
@@ -73,6 +73,8 @@ class RobotChannel(Channel):
         return payload
 
     def _deliver(self, message: Message) -> DeliveryResult:
+        if self.limiter is None:
+            raise RuntimeError("a robot channel sends through a RateLimiter: pass limiter= (see bot.notify.throttle)")
         payloads = self.payloads(message)
         for sent, payload in enumerate(payloads):
             wait = self.limiter.acquire(self.throttle_key)
@@ -103,6 +105,9 @@ class RobotChannel(Channel):
             raise ChannelError(f"服务器暂时不可用（HTTP {reply.status}）", retry_after=SERVER_RETRY_AFTER)
         if reply.status >= 400:
             raise ChannelError(f"请求被拒绝（HTTP {reply.status}），请检查机器人地址", permanent=True)
+        if 300 <= reply.status < 400:  # not followed: the key would go wherever the answer points
+            raise ChannelError(f"机器人地址返回了跳转（HTTP {reply.status}），这是配置问题，重试不会成功：请填写机器人设置页中的"
+                               "完整 Webhook 地址（https:// 开头），并检查代理设置", permanent=True)
         body = reply.body if isinstance(reply.body, dict) else {}
         code = next((body[f] for f in self.code_fields if f in body), None)
         if code is None:

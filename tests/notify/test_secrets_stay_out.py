@@ -45,6 +45,7 @@ def assert_no_secret(*texts: str) -> None:
 @pytest.fixture
 def debug_logs(caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="urllib3")  # the CLI quietens it, and an earlier test may have run the CLI
     return caplog
 
 

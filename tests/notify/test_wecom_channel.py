@@ -53,6 +53,10 @@ ANSWERS = [
     pytest.param(Reply({"error": "oops"}, status=500), False, False, 60, None, id="HTTP 500 is retried"),
     pytest.param(Reply({"error": "oops"}, status=404), False, True, None, None, id="HTTP 404 is permanent"),
     pytest.param(Reply({"nothing": 1}), False, False, 1, None, id="a body without errcode is not success"),
+    pytest.param(Reply({}, status=302, headers=(("Location", "https://example.com/"),)), False, True, None, None,
+                 id="a 302 redirect is a configuration error, not retried"),
+    pytest.param(Reply({}, status=307, headers=(("Location", "/elsewhere"),)), False, True, None, None,
+                 id="a 307 redirect is a configuration error, not retried"),
 ]
 
 
@@ -169,3 +173,17 @@ def test_the_mention_text_stays_within_2048_bytes(robot):
     wecom(robot, mentions=["13800000001"]).send(short_message(notice="请及时办理。" * 400))
     content = robot.received[-1].body["text"]["content"]
     assert len(content.encode("utf-8")) <= 2048 and content.endswith("…")
+
+
+def test_a_redirect_says_what_to_fix_and_is_not_followed(robot):
+    robot.script(Reply({}, status=302, headers=(("Location", f"{robot.url}/captured"),)))
+    result = wecom(robot).send(short_message())
+    assert not result.ok and result.permanent and "跳转（HTTP 302）" in result.detail and "重试不会成功" in result.detail
+    assert [r.path for r in robot.received] == ["/cgi-bin/webhook/send"]
+
+
+def test_a_robot_channel_sends_only_through_a_rate_limiter(robot):
+    """One rate limiter: a robot send without a budget is a program error, not an unthrottled send."""
+    with pytest.raises(RuntimeError, match="limiter"):
+        channel_for("wecom", KEY, base_url=robot.url).send(short_message())
+    assert robot.received == []
