@@ -31,13 +31,16 @@ RUN if [ -n "$CA_CERT" ]; then \
 WORKDIR /app
 
 # Dependencies first, from the lock, so code changes do not reinstall them.
+# (An index argument passed empty, as docker-compose does when .env leaves it out, means the default.)
 COPY requirements.lock ./
-RUN pip install -r requirements.lock
+RUN [ -n "$PIP_INDEX_URL" ] || unset PIP_INDEX_URL; [ -n "$PIP_TRUSTED_HOST" ] || unset PIP_TRUSTED_HOST; \
+    pip install -r requirements.lock
 
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY jobs ./jobs
-RUN pip install --no-deps . && rm -rf build *.egg-info
+RUN [ -n "$PIP_INDEX_URL" ] || unset PIP_INDEX_URL; [ -n "$PIP_TRUSTED_HOST" ] || unset PIP_TRUSTED_HOST; \
+    pip install --no-deps . && rm -rf build *.egg-info
 
 # /app/config is where docker-compose mounts the office's own configuration
 # (made once with: python -m bot init config); the image itself carries only the examples.

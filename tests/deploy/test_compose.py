@@ -52,6 +52,7 @@ def test_it_validates_the_compose_file_with_env_made_from_the_example(tmp_path):
     assert set(services) == {"bot", "db", "mailpit"}
     bot, db = services["bot"], services["db"]
     assert bot["command"] == ["python", "-m", "bot", "run"]
+    assert bot["build"]["args"]["BASE_IMAGE"] == "python:3.11-slim"
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     assert bot["environment"]["DUBAN_DATABASE_URL"] == "postgresql+psycopg://duban:Pw0rdFromEnv@db:5432/duban"
     assert bot["healthcheck"]["test"][-2:] == ["bot", "health"]
@@ -115,6 +116,14 @@ def test_it_keeps_the_env_file_and_local_state_out_of_git_and_the_image():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert {".env", "build/", "*.run.lock"} <= set(ignored)
     assert ".env" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+
+
+def test_the_build_arguments_come_from_the_env_file(tmp_path):
+    mirror = "\nBASE_IMAGE=registry.example.gov.cn/library/python:3.11-slim\nPIP_INDEX_URL=https://pypi.example.gov.cn/simple\n"
+    resolved = yaml.safe_load(_config(_project(tmp_path, _example_env("Pw0rd") + mirror)).stdout)
+    args = resolved["services"]["bot"]["build"]["args"]
+    assert args["BASE_IMAGE"] == "registry.example.gov.cn/library/python:3.11-slim"
+    assert args["PIP_INDEX_URL"] == "https://pypi.example.gov.cn/simple" and args["PIP_TRUSTED_HOST"] == ""
 
 
 def test_the_image_build_takes_a_base_image_a_pip_index_and_a_ca_certificate():
