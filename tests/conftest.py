@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "fujian-ipa-2024-task-list.md"
-FUJIAN_UNITS = ROOT / "tests" / "config" / "fujian-units.yaml"
+OFFICE = ROOT / "tests" / "config" / "office"  # the tests' own config folder, never the office's
+FUJIAN_UNITS = OFFICE / "units.yaml"
 PG_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -23,6 +24,10 @@ FIGURES = pytest.StashKey[list]()
 
 def pytest_configure(config) -> None:
     config.stash[FIGURES] = []
+    # Whatever the shell exports, tests read the tests' own configuration (tests that need
+    # another folder set it with monkeypatch, which restores this one afterwards).
+    os.environ["DUBAN_CONFIG_DIR"] = str(OFFICE)
+    os.environ.pop("DUBAN_UNITS", None)
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:
@@ -84,11 +89,10 @@ def db_url(request):
 
 
 def write_office_config(folder: Path) -> Path:
-    """A config folder of the tests' own: the Fujian directory, default settings, no contacts."""
+    """A copy of the tests' own config folder: the Fujian directory, default settings, no contacts."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "units.yaml").write_text(FUJIAN_UNITS.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "settings.yaml").write_text("# defaults\n", encoding="utf-8")
-    (folder / "contacts.yaml").write_text("units: {}\n", encoding="utf-8")
+    for source in OFFICE.glob("*.yaml"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
 
 

@@ -20,6 +20,7 @@ from bot.pipeline import extract_document
 from bot.plan.imports import import_extraction
 from bot.store import session_scope
 from bot.store.models import PENDING, PLANNED, SENDING, SENT, Contact, Message, Milestone, Reminder, Unit
+from tests.conftest import FUJIAN_UNITS
 from tests.jobs.conftest import Office, local, markdown_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def sqlite_office(sqlite_url, tmp_path, monkeypatch, robot):
 
     monkeypatch.setenv("DUBAN_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path))
-    shutil.copy(ROOT / "config" / "units.yaml", tmp_path / "units.yaml")  # the seed's unit directory
+    shutil.copy(FUJIAN_UNITS, tmp_path / "units.yaml")  # the seed's unit directory
     yield Office(open_store(sqlite_url), robot)
     close_stores()
 
