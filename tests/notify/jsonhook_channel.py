@@ -23,7 +23,7 @@ def _url(kind: str, value) -> str:
 def _token(kind: str, value) -> str:
     token = str(value or "").strip()
     if token and not _TOKEN.fullmatch(token):
-        raise ChannelConfigError(kind, "token", "令牌应为 12–64 位字母或数字")
+        raise ChannelConfigError(kind, "secret", "令牌应为 12–64 位字母或数字")
     return token
 
 
@@ -32,13 +32,13 @@ class JsonHookChannel(Channel):
     label = "通用 JSON 回调"
     fields = (
         ConfigField(TARGET, "回调地址", "接收 JSON 的地址，例如 https://hooks.example.gov.cn/duban", _url, required=True),
-        ConfigField("token", "回调令牌", "对方要求的令牌（12–64 位字母或数字），建议写成 ${环境变量}", _token, secret=True),
+        ConfigField("secret", "回调令牌", "对方要求的令牌（12–64 位字母或数字），建议写成 ${环境变量}", _token, secret=True),
     )
     codes = {7: Outcome("对方拒收：令牌无效", permanent=True)}
 
-    def __init__(self, target: str, *, token: str | None = None, timeout: float = http.DEFAULT_TIMEOUT):
+    def __init__(self, target: str, *, secret: str | None = None, timeout: float = http.DEFAULT_TIMEOUT):
         self.url = self.parse_field(TARGET, target)
-        self.token = self.parse_field("token", token)
+        self.token = self.parse_field("secret", secret)
         self.timeout = timeout
 
     def _deliver(self, message) -> DeliveryResult:

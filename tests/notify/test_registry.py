@@ -2,9 +2,13 @@
 configures or checks channels learns about it from the registry alone."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
 
 from bot.notify import render_test_message
 from bot.notify.registry import (
@@ -44,15 +48,15 @@ def test_the_shipped_channels_are_found_in_the_package_with_their_declarations()
 
 def test_a_new_channel_file_is_a_registered_kind_with_its_fields(jsonhook):
     assert "jsonhook" in contact_kinds()
-    assert contact_fields()["token"].secret
-    assert validate_contact("jsonhook", {"target": "https://hooks.example.gov.cn/d", "token": TOKEN}) == []
-    [problem] = validate_contact("jsonhook", {"target": "https://hooks.example.gov.cn/d", "token": "short"})
-    assert "jsonhook 渠道，字段 token" in problem and "12–64" in problem
+    assert CHANNELS["jsonhook"].field("secret").secret
+    assert validate_contact("jsonhook", {"target": "https://hooks.example.gov.cn/d", "secret": TOKEN}) == []
+    [problem] = validate_contact("jsonhook", {"target": "https://hooks.example.gov.cn/d", "secret": "short"})
+    assert "jsonhook 渠道，字段 secret" in problem and "12–64" in problem
 
 
 def test_a_new_channel_sends_through_the_common_factory(jsonhook, robot, monkeypatch):
     monkeypatch.setenv("JSONHOOK_TOKEN_X", TOKEN)
-    channel = channel_from_contact("jsonhook", f"{robot.url}/duban", token="${JSONHOOK_TOKEN_X}")
+    channel = channel_from_contact("jsonhook", f"{robot.url}/duban", secret="${JSONHOOK_TOKEN_X}")
     result = channel.send(render_test_message("保护处", datetime(2026, 12, 1, 9, 0)))
     assert result.ok and robot.received[0].body["token"] == TOKEN
     assert TOKEN not in channel.describe()
@@ -109,3 +113,44 @@ def test_email_fields_alone_can_be_checked_without_the_smtp_environment(monkeypa
     assert validate_contact("email", {"target": "a@example.gov.cn, b@example.gov.cn"}, environment=False) == []
     assert "DUBAN_SMTP_HOST" in validate_contact("email", {"target": "a@example.gov.cn"})[0]
     assert "不是有效的邮箱地址" in validate_contact("email", {"target": "a@example.gov.cn, b"}, environment=False)[0]
+
+
+# The rest of Duban learns about the new channel from the registry alone: the CLI flag,
+# the YAML, check-config, contacts set (wired in bot.cli.cmd_contacts and bot.config.admin).
+
+def test_contacts_set_offers_the_new_channel_as_a_flag(jsonhook):
+    result = CliRunner().invoke(cli, ["contacts", "set", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--jsonhook" in result.stdout and "通用 JSON 回调" in result.stdout
+
+
+def write_contacts(folder, contact: str) -> None:
+    (folder / "contacts.yaml").write_text(f"units:\n  知识产权保护处:\n    - {contact}\n", encoding="utf-8")
+
+
+def test_check_config_reads_and_checks_a_contact_of_the_new_channel(jsonhook, office_config):
+    write_contacts(office_config, f"{{jsonhook: 'https://hooks.example.gov.cn/duban', secret: {TOKEN}}}")
+    good = CliRunner().invoke(cli, ["check-config", "--format", "json"])
+    assert json.loads(good.stdout)["problems"] == [], good.output
+    write_contacts(office_config, "{jsonhook: 'https://hooks.example.gov.cn/duban', secret: short}")
+    bad = CliRunner().invoke(cli, ["check-config", "--format", "json"])
+    assert bad.exit_code == 1
+    assert any("jsonhook 渠道，字段 secret" in p["message"] for p in json.loads(bad.stdout)["problems"])
+
+
+def test_contacts_set_refuses_a_bad_contact_of_the_new_channel_and_stores_a_good_one(jsonhook, office_config,
+                                                                                     sqlite_url, monkeypatch):
+    from bot.store import close_stores, open_store
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", sqlite_url)
+    open_store(sqlite_url)
+    try:
+        refused = CliRunner().invoke(cli, ["contacts", "set", "保护处", "--jsonhook", "ftp://x", "--format", "json"])
+        assert refused.exit_code == 2 and "回调地址必须以 https:// 开头" in refused.output
+        stored = CliRunner().invoke(cli, ["contacts", "set", "保护处", "--jsonhook", "https://hooks.example.gov.cn/d",
+                                          "--format", "json"])
+        assert stored.exit_code == 0, stored.output
+        listed = CliRunner().invoke(cli, ["contacts", "list", "--format", "json"])
+        assert any(c["kind"] == "jsonhook" for c in json.loads(listed.stdout)["contacts"])
+    finally:
+        close_stores()
