@@ -7,7 +7,7 @@ import click
 
 from bot.cli.options import DAY
 from bot.cli.store_options import as_of_option, parse_day, resolve_as_of, store_session
-from bot.output import JSON, dumps, format_option, table
+from bot.output import CSV, JSON, csv_text, dumps, records_format_option, table
 
 COLUMNS = [("when", "发送时间"), ("unit", "单位"), ("channel", "渠道"), ("milestone_ref", "时间节点"),
            ("task", "任务"), ("due", "截止"), ("lead", "提前量"), ("flags", "说明")]
@@ -28,7 +28,7 @@ def _table_row(row: dict) -> dict:
 @as_of_option("如同今天是该日，重新计算计划（例如 2024-05-22）；默认显示数据库中的现行计划")
 @click.option("--until", type=DAY, help="只显示该日及以前发送的提醒")
 @click.option("--unit", "unit_name", metavar="UNIT", help="只显示某单位（名称或简称）")
-@format_option("ics")
+@records_format_option("ics")
 def plan(as_of, until, unit_name, fmt):
     """查看提醒计划：何时、发给哪个单位、走什么渠道，以及原因（时间节点、提前量）。
 
@@ -50,12 +50,14 @@ def plan(as_of, until, unit_name, fmt):
         click.echo(dumps({"reminders": rows, "done": marks}))
     elif fmt == "ics":
         click.echo(plan_calendar(rows, datetime.now(timezone.utc)).decode("utf-8"), nl=False)
+    elif fmt == CSV:
+        click.echo(csv_text([_table_row(r) for r in rows], COLUMNS), nl=False)
     elif not rows:
         click.echo("没有待发送的提醒。" + ("" if as_of else "（可用 --as-of 日期 回放某一天起的计划）"))
     else:
         click.echo(table([_table_row(r) for r in rows], COLUMNS, limits={"task": 24, "milestone_ref": 16, "flags": 30, "channel": 16}))
         units = len({r["unit"] for r in rows})
         click.echo(f"\n共 {len(rows)} 条提醒，涉及 {units} 个单位。")
-    if marks and fmt not in (JSON, "ics"):
+    if marks and fmt not in (JSON, CSV, "ics"):
         click.echo(f"\n已标记完成（{len(marks)} 项，不再提醒）：")
         click.echo("\n".join(f"  {mark_text(m)} — {m['unit']}：{m['task_no']}. {m['task']}" for m in marks))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.store_options import as_of_option, resolve_as_of, store_session
-from bot.output import JSON, dumps, format_option, table
+from bot.output import CSV, JSON, csv_text, dumps, records_format_option, table
 
 COLUMNS = [("light", "状态"), ("unit", "单位"), ("total", "节点"), ("done", "已完成"), ("due_soon", "临期(黄)"),
            ("overdue", "逾期(红)"), ("later", "未到期"), ("next_due", "最近截止"), ("contact", "联系方式"), ("items", "逾期节点"),
@@ -17,7 +17,7 @@ def _light(row: dict) -> str:
 
 @click.command("status")
 @as_of_option("按该日统计（例如 2024-07-01）；默认今天")
-@format_option()
+@records_format_option()
 def status(as_of, fmt):
     """各单位完成情况总览：已完成、临期（黄）、逾期（红）。"""
     from bot.plan.notices import calendar_notice
@@ -38,6 +38,9 @@ def status(as_of, fmt):
         shown = [{**r, "light": _light(r), "contact": r["channel"] or "无→管理员",
                   "items": "、".join(r["overdue_items"]), "marks": "；".join(mark_text(m) for m in r["done_items"]),
                   "unit": r["unit"] + ("（含未核验日期）" if r["unverified"] else "")} for r in rows]
+        if fmt == CSV:
+            click.echo(csv_text(shown, COLUMNS), nl=False)
+            return
         click.echo(f"截至 {today}（临期 = {settings.due_soon_days} 天内到期）")
         click.echo(table(shown, COLUMNS, limits={"items": 30, "unit": 30, "marks": 40}))
         red = sum(1 for r in rows if r["overdue"])

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from bot.notify.loopback import LoopbackRobot
+from bot.cli import cli
+from tests.support.loopback import LoopbackRobot
 from tests.conftest import ROOT, SEED
 
 EXAMPLES = ROOT / "bot" / "config" / "examples"
@@ -69,3 +71,44 @@ def checkout(tmp_path):
             assert done.returncode == 0, done.stderr
         assert robot.received == []
         yield office
+
+
+def invoke(*args: str):
+    """The CLI in-process; a traceback propagates (and fails the test) instead of passing as exit 1."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _configure(monkeypatch, folder):
+    config = folder / "config"
+    config.mkdir()
+    for name in ("settings.yaml", "units.yaml", "contacts.yaml"):
+        (config / name).write_bytes((EXAMPLES / name).read_bytes())
+    path = folder / "duban.sqlite3"
+    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
+    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{path}")
+    for name in ("DUBAN_UNITS", "DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES"):
+        monkeypatch.delenv(name, raising=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The sample imported once; each test gets a copy of the database file."""
+    from bot.store import close_stores
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        path = _configure(monkeypatch, tmp_path_factory.mktemp("imported"))
+        assert invoke("import", str(SEED), "--as-of", "2024-05-22").exit_code == 0
+        close_stores()
+    return path.read_bytes()
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch, imported):
+    """An imported sample on SQLite, reached through the environment as an admin would."""
+    from bot.store import close_stores
+
+    path = _configure(monkeypatch, tmp_path)
+    path.write_bytes(imported)
+    yield path
+    close_stores()

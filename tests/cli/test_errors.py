@@ -10,19 +10,13 @@ import sqlite3
 
 import click
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.cli import cli
 from bot.cli.failures import describe
 from bot.errors import DubanError
-from tests.cli.conftest import EXAMPLES
+from tests.cli.conftest import invoke
 from tests.conftest import SEED
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def refused(result, code: int = 2) -> str:
@@ -30,42 +24,6 @@ def refused(result, code: int = 2) -> str:
     assert "Traceback" not in result.output and "Error:" not in result.output
     assert "错误: " in result.stderr
     return result.stderr
-
-
-def _configure(monkeypatch, folder):
-    config = folder / "config"
-    config.mkdir()
-    for name in ("settings.yaml", "units.yaml", "contacts.yaml"):
-        (config / name).write_bytes((EXAMPLES / name).read_bytes())
-    path = folder / "duban.sqlite3"
-    monkeypatch.setenv("DUBAN_CONFIG_DIR", str(config))
-    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{path}")
-    for name in ("DUBAN_UNITS", "DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES"):
-        monkeypatch.delenv(name, raising=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """The sample imported once; each test gets a copy of the database file."""
-    from bot.store import close_stores
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        path = _configure(monkeypatch, tmp_path_factory.mktemp("imported"))
-        assert invoke("import", str(SEED), "--as-of", "2024-05-22").exit_code == 0
-        close_stores()
-    return path.read_bytes()
-
-
-@pytest.fixture
-def office(tmp_path, monkeypatch, imported):
-    """An imported sample on SQLite, reached through the environment as an admin would."""
-    from bot.store import close_stores
-
-    path = _configure(monkeypatch, tmp_path)
-    path.write_bytes(imported)
-    yield path
-    close_stores()
 
 
 @pytest.mark.parametrize("args", [
