@@ -36,7 +36,7 @@ def format_option(*extra: str, default: str = TABLE):
 
 
 def records_format_option(*extra: str):
-    """`--format table|json|csv` for a command that prints one record per row (CSV: `csv_text`)."""
+    """`--format table|json|csv` for a command that prints one record per row (see `render_records`)."""
     return format_option(CSV, *extra)
 
 
@@ -105,6 +105,16 @@ def csv_text(rows: Iterable[dict], columns: Sequence[tuple[str, str]]) -> str:
     writer.writerow([h for _, h in columns])
     writer.writerows([_cell(r.get(k), None) for k, _ in columns] for r in rows)
     return out.getvalue()
+
+
+def render_records(fmt: str, rows: list[dict], columns: Sequence[tuple[str, str]], *, key: str | None = None,
+                   limits: dict[str, int] | None = None) -> str:
+    """rows in the chosen format: JSON is `{key: rows}` (or the bare list), CSV and table use `columns`."""
+    if fmt == JSON:
+        return dumps({key: rows} if key else rows)
+    if fmt == CSV:
+        return csv_text(rows, columns).rstrip("\n")
+    return table(rows, columns, limits)
 
 
 def write_output(path: str | Path, data: str | bytes) -> Path:
