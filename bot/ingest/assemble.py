@@ -1,4 +1,4 @@
-"""Blocks → Document: tasks from tables (else numbered paragraphs), facts, and flags."""
+"""Blocks → Document: tasks from tables and prose, facts, and flags."""
 from __future__ import annotations
 
 from bot.ingest.blocks import Block, Line, Row
@@ -122,8 +122,6 @@ def assemble(blocks: list[Block]) -> Document:
     reader, table_starts = _table_tasks(blocks)
     prose = read_prose(lines, fallback=not reader.tasks)
     table_tasks = reader.tasks
-    for task in table_tasks:
-        task.units_source = task.units_source or ("column" if task.raw_units else "")
     assign_keys(table_tasks)
     flags = [Flag("table-review", note) for note in reader.notes] if table_tasks else []
     flags += numbering_flags(table_tasks) + section_flags(table_tasks)

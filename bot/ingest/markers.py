@@ -22,7 +22,7 @@ from bot.numerals import NUMERAL_CHARS, parse_numeral
 _CN = rf"[{NUMERAL_CHARS}]{{1,4}}"
 _PATTERNS = (  # (kind, rank, pattern); the number is group "n"
     ("pcn", 1.0, rf"[（(]\s*(?P<n>{_CN})\s*[）)]\s*[、.．]?"),
-    ("pnum", 3.0, r"[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*[、.．]?"),
+    ("pnum", 3.0, r"[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*[、.．]?|(?P<n2>\d{1,3})\s*[）)]"),
     ("stage", 1.5, rf"第\s*(?P<n>{_CN}|\d{{1,2}})\s*(?:阶段|步)\s*[：:，,、.．]?"),
     ("cn", 0.0, rf"(?P<n>{_CN})\s*[、.．，,]"),
     ("num", 2.0, r"(?P<n>\d{1,3})\s*(?:[.．、﹒]|\s)(?!\d)"),
@@ -38,7 +38,7 @@ EXAMPLES = (
     ("（三）集中整治阶段", ("pcn", 3, "集中整治阶段")), ("(二) 强化保障", ("pcn", 2, "强化保障")),
     ("第一阶段：动员部署", ("stage", 1, "动员部署")), ("1. 推进实施", ("num", 1, "推进实施")),
     ("1、推进", ("num", 1, "推进")), ("2．加快", ("num", 2, "加快")), ("3﹒强化", ("num", 3, "强化")),
-    ("１２．全角", ("num", 12, "全角")), ("（1）6月底前", ("pnum", 1, "6月底前")), ("⑵加强", ("pnum", 2, "加强")),
+    ("１２．全角", ("num", 12, "全角")), ("（1）6月底前", ("pnum", 1, "6月底前")), ("⑵加强", ("pnum", 2, "加强")), ("3）细化", ("pnum", 3, "细化")),
     ("①开展", ("circ", 1, "开展")), ("1.5万人", None), ("2024年6月底前", None), ("一季度末前完成", None),
     ("3个工作日内", None),
 )
@@ -66,7 +66,7 @@ def item_marker(line: str) -> Marker | None:
     for kind, rank, pattern in _COMPILED:
         match = pattern.match(folded if kind in ("num", "pnum") else stripped)
         if match:
-            number = parse_numeral(match.group("n"))
+            number = parse_numeral(next(v for v in match.groupdict().values() if v))
             rest = stripped[match.end():].lstrip()
             if number is None or number == 0 or not rest:
                 return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
 from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, split_title
-from bot.ingest.prose_units import UnitsFound, subject_units, take_parentheticals
+from bot.ingest.prose_units import UnitsFound, is_bare_units, subject_units, take_parentheticals
 from bot.model import Flag, Task
 
 _NOT_TASKS = re.compile(r"指导思想|总体要求|基本原则|工作原则|工作目标|主要目标|组织保障|保障措施|组织领导|工作要求"
@@ -80,13 +80,15 @@ def _measures_only(node: Node) -> bool:
     return bool(node.children) and all(not c.children and c.marker.rank >= 3 for c in node.children)
 
 
-def _task(node: Node, section: list[str], folded: list[Node]) -> Task:
+def _task(node: Node, section: list[str], folded: list[Node], inherited: list[str] = ()) -> Task:
     found = UnitsFound()
     for part in (node, *folded):
         found.units += part.found.units
         found.deadlines += part.found.deadlines
         found.contacts += part.found.contacts
         found.source = found.source or part.found.source
+    if not found.units and inherited:  # under a part headed by its units ("一、市发展改革委")
+        found.units, found.source = list(inherited), "line"
     task = Task(node.marker.number if node.marker else None, node.title,
                 "\n".join(p.text for p in (node, *folded) if p.text), " / ".join(section))
     _fill_units(task, found)
@@ -115,25 +117,28 @@ class _Selector:
     def __init__(self) -> None:
         self.reading = ProseReading()
 
-    def _emit(self, node: Node, section: list[str], folded: list[Node]) -> None:
-        self.reading.add(_task(node, section, folded), node.line, _key(node))
+    def _emit(self, node: Node, section: list[str], folded: list[Node], inherited: list[str]) -> None:
+        self.reading.add(_task(node, section, folded, inherited), node.line, _key(node))
 
-    def visit(self, node: Node, section: list[str]) -> None:
+    def visit(self, node: Node, section: list[str], inherited: list[str]) -> None:
         inner = [*section, node.heading]
         if node.found.units:
             own = [c for c in node.children if not _has_units(c)]
-            self._emit(node, section, [n for c in own for n in c.walk()])
+            self._emit(node, section, [n for c in own for n in c.walk()], inherited)
             for child in node.children:
                 if child not in own:
-                    self.visit(child, section)  # children inherit the parent task's section
+                    self.visit(child, section, inherited)  # children inherit the parent task's section
+        elif node.children and node.text == node.title and is_bare_units(node.title):
+            for child in node.children:
+                self.visit(child, inner, [node.title])
         elif _has_units(node) or (_not_a_task(node) and not is_dated(node.text)):
             for child in node.children:
-                self.visit(child, inner)
+                self.visit(child, inner, inherited)
         elif _substantive(node) or _measures_only(node):
-            self._emit(node, section, [n for c in node.children for n in c.walk()])
+            self._emit(node, section, [n for c in node.children for n in c.walk()], inherited)
         else:
             for child in node.children:
-                self.visit(child, inner)
+                self.visit(child, inner, inherited)
 
 
 def _leaf_items(root: Node) -> ProseReading:
@@ -171,7 +176,7 @@ def read_prose(lines: list[str], *, fallback: bool = True) -> ProseReading:
     root = build_tree(lines)
     selector = _Selector()
     for child in root.children:
-        selector.visit(child, [])
+        selector.visit(child, [], [])
     reading = selector.reading
     if not reading.tasks and fallback:
         reading = _leaf_items(root) if any(root.children) else ProseReading()

@@ -15,13 +15,12 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import HAN, join_spaces
-from bot.units.cell import ROLE_WORDS, UNIT_LABEL, bracket_spans, split_names, split_outside_brackets
+from bot.units.cell import ROLE_AT_END, UNIT_LABEL, bracket_spans, split_names, split_outside_brackets
 
 _LABEL = re.compile(rf"(?:{UNIT_LABEL})\s*[：:]")
 _DEADLINE_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|完成期限|时间要求)\s*[：:]")
 _CONTACT_LABEL = re.compile(r"(?:责任人|联系人|牵头领导|责任领导|分管领导|负责人)\s*[：:]")
 _ANY_LABEL = re.compile(f"{_LABEL.pattern}|{_DEADLINE_LABEL.pattern}|{_CONTACT_LABEL.pattern}")
-_ROLE_END = re.compile(rf"(?:{'|'.join(ROLE_WORDS)})\s*$")
 _MAX_UNITS_TEXT = 160
 _UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"
              "|分局|支队|大队|管委会|办事处|委员会|领导小组")
@@ -88,7 +87,9 @@ def is_units_statement(text: str) -> bool:
     text = text.strip(" 。；;")
     if not text or len(text) > _MAX_UNITS_TEXT or "。" in text or "简称" in text:
         return False
-    return bool(_LABEL.match(text) or _ROLE_END.search(text) and re.match(f"[{HAN}]", text))
+    if _ANY_LABEL.match(text):
+        return bool(_LABEL.search(text))  # "牵头领导：…；责任单位：…" names units; "联系人：…" alone does not
+    return bool(ROLE_AT_END.search(text) and re.match(f"[{HAN}]", text))
 
 
 def is_bare_units(text: str) -> bool:
@@ -112,6 +113,18 @@ def take_parentheticals(text: str, found: UnitsFound) -> str:
             last = end
     out.append(text[last:])
     return re.sub(r"\s*([。；;，,])\s*\1", r"\1", "".join(out)).strip()
+
+
+_TRAILING_LABELS = re.compile(rf"(?<=[。；;])\s*(?={_ANY_LABEL.pattern})")
+
+
+def take_trailing_labels(text: str, found: UnitsFound) -> str:
+    """"…年底前完成。责任单位：市发改委；配合单位：市财政局" (a unit line run into its paragraph)."""
+    match = _TRAILING_LABELS.search(text)
+    if match is None or "。" in text[match.end():].rstrip("。") or not _LABEL.search(text, match.end()):
+        return text
+    found.add(join_spaces(text[match.end():]), "line")
+    return text[: match.start()].rstrip()
 
 
 _UNITS_LINE = re.compile(rf"^\s*(?:{UNIT_LABEL})\s*[：:]")

@@ -21,12 +21,12 @@ REPAIRED, UNKNOWN = "repaired", "unknown"
 _ROLE_MARKS = re.compile(r"[（(]\s*(?:牵头|配合|协办|负责|主责)\s*[)）]|[*＊]|等$")  # "运用处（牵头）", "保护处等"
 UNIT_LABEL = (r"(?:牵头|配合|责任|主责|协办|参与|协同|指导|承办|实施)(?:单位|部门|处室|科室|主体|处（室）)?"
               r"|责任单位（部门）|责任单位\(部门\)")
-ROLE_WORDS = ("按职责分工负责", "按职责分工落实", "按职责负责", "按职能分工负责", "分工负责", "分别负责", "共同负责",
-              "牵头负责", "具体负责", "负责落实", "牵头", "配合", "负责", "指导", "参与", "协办", "协助", "落实", "承办")
+# A role phrase closing a clause: "牵头", "配合", "按职责分工负责", "等部门按职责分别负责", "抓好落实".
+ROLE_AT_END = re.compile(r"(?:等(?:部门|单位)?)?(?:按照?(?:职责|职能)(?:分工)?|分工|分别|共同|具体|积极|牵头){0,2}"
+                         r"(?:负责落实|抓好落实|牵头负责|负责|落实|牵头|配合|指导|参与|协办|协助|承办)\s*$")
 LEAD, CO, GUIDE = 0, 1, 2  # the order units are listed in: lead units first, guiding units last
 _ROLE_OF = (("配合", CO), ("协办", CO), ("参与", CO), ("协同", CO), ("协助", CO), ("指导", GUIDE))
 _LABEL_AT = re.compile(rf"^\s*(?:{UNIT_LABEL})\s*[：:]\s*")
-_ROLE_AT_END = re.compile(rf"(?:等|等部门|等单位)?(?:{'|'.join(ROLE_WORDS)})\s*$")
 _CLAUSE_SEPARATORS = "；;，,|｜"
 _NAME_SEPARATORS = "、/／"
 _WITH = re.compile(r"会同")  # "A会同B负责": B works with the lead
@@ -86,6 +86,7 @@ ROLE_EXAMPLES = (
     ("各市、县（区）人民政府负责", ["各市、县（区）人民政府"]),
     ("市司法局、市政府办公室、县人民政府", ["市司法局", "市政府办公室", "县人民政府"]),
     ("区国投公司、各街道办事处等部门配合", ["区国投公司", "各街道办事处"]),
+    ("市委组织部、市人社局按职责分别负责", ["市委组织部", "市人社局"]),
     ("运用处（牵头）、保护处(配合)、商标处等", ["运用处", "保护处", "商标处"]),
 )
 
@@ -144,7 +145,7 @@ def _tokens(raw: str) -> list[tuple[int, list[str]]]:
         role = LEAD
         if label := _LABEL_AT.match(clause):
             role, clause = _role(label.group()), clause[label.end():]
-        if word := _ROLE_AT_END.search(clause):
+        if word := ROLE_AT_END.search(clause):
             role, clause = (role if label else _role(word.group())), clause[: word.start()]
         for n, group in enumerate(_WITH.split(clause)):
             for name in (name for part in _AND.split(group) for name in split_names(part)):

@@ -152,3 +152,17 @@ def test_a_body_with_an_attached_task_table_gives_both_in_document_order():
 def test_a_table_document_keeps_no_undated_unnumbered_prose():
     blocks = text_blocks("关于印发清单的通知\n请各单位认真落实。\n| 重点任务 | 落实举措 | 责任单位 |\n|---|---|---|\n| 1. 推进实施 | 6月底前完成 | 保护处 |")
     assert [t.title for t in assemble(blocks).tasks] == ["推进实施"]
+
+
+def test_tasks_under_a_part_headed_by_a_unit_take_that_unit():
+    text = "一、市发展改革委\n1. 推进项目建设。6月底前开工。\n二、市财政局\n1. 保障资金。9月底前拨付。（市财政局、市税务局负责）"
+    tasks = read(text).tasks
+    assert [(t.key, t.raw_units, t.units_source) for t in tasks] == [
+        ("1-1", "市发展改革委", "line"), ("2-1", "市财政局、市税务局负责", "bracket")]
+
+
+def test_a_unit_line_run_into_its_paragraph_and_a_leader_kept_as_contact():
+    text = "（一）施工场地整治\n要求文明施工，9月底前完成围挡。牵头领导：王某副局长；责任部门：建工科、安全站"
+    (task,) = read(text).tasks
+    assert (task.raw_units, task.contact, task.units_source) == ("责任部门：建工科、安全站", "王某副局长", "line")
+    assert task.measures == "施工场地整治\n要求文明施工，9月底前完成围挡。"
