@@ -5,8 +5,8 @@ document would otherwise reach terminals, robot messages and the database (redte
 F13); 繁体 mirrors of mainland lists are read like the simplified original, since the
 rules and the unit directory are written in simplified characters.
 
-    >>> clean_text("\\x1b[2J标题\\u202e\\u200b\\x00")
-    '[2J标题'
+    >>> clean_text("\\x1b[2J标题\\u202e\\u200b\\x00\\x07")
+    '标题'
     >>> simplified(["關於印發《工作要點》的通知"])
     (['关于印发《工作要点》的通知'], 4)
 """
@@ -25,12 +25,14 @@ _INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
+# Whole terminal escape sequences (CSI "ESC [ … m", OSC "ESC ] … BEL"), so no "[2J" residue is left behind.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]{0,200}(?:\x07|\x1b\\)|\x9b[0-?]*[ -/]*[@-~]")
 _MIN_TRADITIONAL = 3  # fewer converted characters is a stray variant, not a 繁体 document
 
 
 def clean_text(text: str) -> str:
     """`text` without control, bidi-control and zero-width characters (\\t and \\n stay)."""
-    return _INVISIBLE.sub("", text)
+    return _INVISIBLE.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 @cache

@@ -17,7 +17,7 @@ from bot.model import Flag
 
 MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
 MAX_OCR_PAGES = 20  # about 10 s a page on two cores
-OCR_DPI = 200
+MAX_PAGE_CHARS = 20_000  # a dense A4 page holds about 2,000; pdfplumber keeps an object per character
 _ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
 _READABLE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
 _GARBLED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
@@ -64,7 +64,7 @@ def _text_page(page) -> Page:
 
 
 def _ocr_pages(pdf, numbers: list[int], name: str) -> tuple[dict[int, Page], list[Flag]]:
-    from bot.ingest.ocr import engine, image_page
+    from bot.ingest.ocr import MAX_SIDE, engine, image_page
 
     engine(name)  # the missing extra is reported before any page is rendered
     if len(numbers) > MAX_OCR_PAGES:
@@ -72,7 +72,9 @@ def _ocr_pages(pdf, numbers: list[int], name: str) -> tuple[dict[int, Page], lis
                          "请把任务清单所在的页另存为单独的 PDF 后再导入")
     pages, flags = {}, []
     for number in numbers:
-        pages[number], found = image_page(pdf[number].render(scale=OCR_DPI / 72).to_pil(), name)
+        page = pdf[number]
+        scale = MAX_SIDE / max(page.get_size())  # rendered straight at OCR size, whatever the page claims to measure
+        pages[number], found = image_page(page.render(scale=scale).to_pil(), name)
         flags += found
     return pages, flags
 
@@ -91,6 +93,11 @@ def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
         if count > MAX_PAGES:
             raise DubanError(f"{name}: PDF 共 {count} 页，超过上限 {MAX_PAGES} 页，不像一份任务清单。"
                              "请把任务清单所在的页另存为单独的 PDF（如 WPS“PDF 拆分”）后再导入")
+        for number in range(count):
+            chars = pdf[number].get_textpage().count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise DubanError(f"{name}: PDF 第 {number + 1} 页有 {chars} 个字符，超过每页上限 {MAX_PAGE_CHARS}，"
+                                 "不像正常的公文页面。请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
         pages: dict[int, Page] = {}
         scanned: list[int] = []
         try:

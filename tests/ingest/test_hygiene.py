@@ -15,12 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("dirty, clean", [
-    ("\x1b[2J\x1b]0;PWNED\x07推进实施", "[2J]0;PWNED推进实施"),  # ESC, BEL (F18)
+    ("\x1b[2J\x1b]0;PWNED\x07推进\x1b[31m实施\x1b[0m", "推进实施"),  # terminal escape sequences (F18)
+    ("推进\x1b\x07实施\x1b[", "推进实施["),  # stray ESC and BEL
+    ("\x1b]标题没有结束符，正文照常保留", "]标题没有结束符，正文照常保留"),  # an unterminated OSC eats nothing
     ("保护处\u202etxt.exe", "保护处txt.exe"),  # RLO
     ("\u2066运用处\u2069\u202a\u202c", "运用处"),  # isolates, embeddings
     ("加强\u200b协调\u200c\u200d\ufeff\u2060", "加强协调"),  # zero-width, BOM, word joiner
     ("6月底前\x00完成", "6月底前完成"),  # NUL (F13)
-    ("\x85\x9b31m红", "31m红"),  # C1 controls (NEL, CSI)
+    ("\x85\x9b31m红", "红"),  # C1 controls (NEL, CSI)
     ("第一列\t第二列\n下一行", "第一列\t第二列\n下一行"),  # tab and newline stay
 ])
 def test_control_bidi_and_zero_width_characters_are_dropped(dirty, clean):
@@ -33,7 +35,7 @@ HOSTILE = "\x1b[31m推进\u202e规划\u200b实施\x07"
 def test_hostile_characters_never_reach_a_task_from_markdown():
     text = markdown_list().replace("推进规划实施", HOSTILE).replace("保护处、运用处", "保护处\u200b、运\u202e用处")
     task = read_bytes_document(text.encode(), "list.md").tasks[0]
-    assert task.title == "[31m推进规划实施"
+    assert task.title == "推进规划实施"
     assert task.raw_units.startswith("保护处、运用处")
 
 

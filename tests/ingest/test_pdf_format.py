@@ -141,3 +141,19 @@ def test_a_pdf_extract_runs_end_to_end_with_milestones(tmp_path):
     data = json.loads(result.stdout)
     assert [t["title"] for t in data["tasks"]] == ["推进规划实施", "加强协调", "盘活存量专利", "建设人才队伍"]
     assert "2024-06-30" in [m["due"] for m in data["milestones"]]
+
+
+def test_a_page_packed_with_characters_is_refused_before_pdfplumber_builds_an_object_for_each(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from bot.ingest.pdf_format import MAX_PAGE_CHARS
+
+    path = tmp_path / "dense.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica", 2)
+    for line in range(MAX_PAGE_CHARS // 200 + 10):
+        page.drawString(5, 5 + line * 1.5, "6" * 200)
+    page.save()
+    with pytest.raises(DubanError, match=f"第 1 页有 .* 个字符，超过每页上限 {MAX_PAGE_CHARS}") as error:
+        read_document(path)
+    assert error.value.exit_code == 2
