@@ -38,7 +38,10 @@ def docx_blocks(data: bytes, name: str) -> list[Block]:
             table_no += 1
             for row in Table(element, document).rows:
                 cells, notes = _grid_cells(row)
-                blocks.append(Row(tuple(cells), table_no, tuple(notes)))
+                if len(cells) > 1 and len({id(c._tc) for c in row.cells}) == 1 and not notes:
+                    blocks.append(Line(cells[0]))  # one cell across the table: a caption or section heading
+                else:
+                    blocks.append(Row(tuple(cells), table_no, tuple(notes)))
     return blocks
 
 

@@ -96,15 +96,18 @@ def column_roles(cells: list[str], strict: bool = False) -> dict[int, str] | Non
 
 
 def mapping_of(roles: dict[int, str]) -> dict[str, int]:
-    """{role: column}: the first column of each role; a second task column is the measures."""
+    """{role: column}: the first column of each role; a second task column is the measures.
+
+    Columns that may repeat get numbered keys ("measures3", "contact5", "skip7"), so a
+    工作目标 column beside a 具体措施 column is read too, and every header column bounds
+    the units column before it.
+    """
     mapping: dict[str, int] = {}
     for index, role in sorted(roles.items()):
-        if role in mapping and role in ("title", "measures"):
-            role = "measures" if role == "title" else role
-        if role == "skip":
-            mapping.setdefault(f"skip{index}", index)
-        elif role == "contact" and role in mapping:
-            mapping.setdefault(f"contact{index}", index)
+        if role == "title" and role in mapping:
+            role = "measures"
+        if role in mapping and role in ("measures", "contact", "skip") or role == "skip":
+            mapping.setdefault(f"{role}{index}", index)
         else:
             mapping.setdefault(role, index)
     return mapping

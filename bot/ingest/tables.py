@@ -21,6 +21,7 @@ DEFAULT_MAPPING = {"title": 0, "measures": 1, "units": 2}
 _SEQ = re.compile(r"^[（(]?\s*(\d{1,4}|[一二三四五六七八九十百〇零两]{1,5})\s*[)）.．、,，]?\s*$")
 _CHINESE_NO = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|[（(][一二三四五六七八九十]{1,3}[)）])\s*$")
 _SUBSECTION = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]\s*\S")
+_SUB_NO = re.compile(r"^\s*(\d{1,3}(?:\s*[.\-]\s*\d{1,3}){1,2})\s*[.、]?\s*$")  # "1.2", "3-1" (NFKC-folded)
 _KEY_VALUE = re.compile(r"^([^：:]{1,12})[：:]\s*(\S.*)$", re.S)
 
 
@@ -206,25 +207,32 @@ class TableReader:
         if cell("category").strip():
             self.section = join_spaces(cell("category"))  # a 类别 column, often merged down its rows
         title = cell("title") if "title" in m else cell("measures")
-        no = seq_number(cell("no")) if "no" in m else None
-        if no is None and cell("no").strip():
+        no, key = seq_number(cell("no")), ""
+        if no is None and (sub := _SUB_NO.match(fold(cell("no")))):
+            key = re.sub(r"\s", "", sub.group(1))  # "1.2": task 2 of group 1; the key keeps them apart
+            no = int(re.split(r"\D+", key)[-1])
+        elif no is None and cell("no").strip():
             review.append(f"序号「{cell('no')}」无法识别")
         elif no is None:
             no, title = task_number(title)
         if self._numbered is None:
             self._numbered = no is not None
-        measures_text = cell("measures") if "measures" in m else title
+        measures_text = "\n".join(self._columns(cells, "measures")) if "measures" in m else title
         measures, removed, suspicious = remove_bleed(measures_text, raw_units)
         if removed:
             review.append(f"删除了从责任单位栏串入正文的文字「{'」「'.join(removed)}」，请核对")
         for context in suspicious:
             review.append(f"「{context}」处疑似混入了责任单位栏的文字，未改动，请对照原件")
-        contact = "、".join(join_spaces(cells[i]) for role, i in sorted(m.items(), key=lambda x: x[1])
-                           if role.startswith("contact") and cells[i].strip())
-        row = Task(no, join_spaces(title), join_spaces(measures), self.section, raw_units=raw_units,
+        contact = "、".join(join_spaces(c) for c in self._columns(cells, "contact"))
+        row = Task(no, join_spaces(title), join_spaces(measures), self.section, key=key, raw_units=raw_units,
                    deadline_text=join_spaces(cell("deadline")), review=review + notes, contact=contact,
                    units_source="column" if raw_units else "")
         self._add(row, explained=bool(notes))
+
+    def _columns(self, cells: list[str], role: str) -> list[str]:
+        """The non-empty cells of every column of a repeatable role (measures, contact), in order."""
+        return [cells[i] for r, i in sorted(self.mapping.items(), key=lambda x: x[1])
+                if r.rstrip("0123456789") == role and cells[i].strip()]
 
     def _column_cells(self, cells: list[str], role: str, review: list[str]) -> list[str]:
         """The cells of a units column; OCR may split the column in two or put garbage beside it."""

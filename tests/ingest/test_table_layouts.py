@@ -152,3 +152,14 @@ def test_after_data_rows_a_row_of_short_cells_with_generic_header_words_is_data(
 def test_without_a_task_column_the_measures_are_the_tasks_words():
     doc = read(("序号", "工作措施", "责任单位", "完成时限"), ("1", "完成户厕摸排整改", "县农业农村局", "5月底前"))
     assert [(t.no, t.title, t.measures) for t in doc.tasks] == [(1, "完成户厕摸排整改", "完成户厕摸排整改")]
+
+
+def test_sub_numbers_in_the_number_column_are_tasks_of_their_own_with_their_own_keys():
+    doc = read(("序号", "重点任务", "工作目标", "具体措施", "责任单位"),
+               ("1.1", "推进规划", "完成评估", "6月底前完成。", "规划处"),
+               ("1.2", "加强协调", "建立机制", "9月底前建立。", "办公室"),
+               ("2.1", "强化督查", "督查全覆盖", "年底前完成。", "督查室"))
+    assert [(t.no, t.key, t.title, t.measures) for t in doc.tasks] == [
+        (1, "1.1", "推进规划", "完成评估\n6月底前完成。"), (2, "1.2", "加强协调", "建立机制\n9月底前建立。"),
+        (1, "2.1", "强化督查", "督查全覆盖\n年底前完成。")]
+    assert not [f for f in doc.flags if f.code in ("task-order", "missing-tasks")]

@@ -125,3 +125,23 @@ def test_a_zip_bomb_part_is_refused_from_the_zip_directory_with_exit_2(tmp_path)
     result = CliRunner().invoke(cli, ["extract", str(path), "--year", "2024"])
     assert result.exit_code == 2
     assert "word/media/huge.bin" in result.output and "已拒绝读取" in result.output
+
+
+def test_a_word_row_merged_across_the_table_is_a_line_and_a_two_row_header_lines_up(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=5, cols=5)
+    rows = table.rows
+    rows[0].cells[0].merge(rows[0].cells[4]).text = "2024年任务分解表"
+    rows[1].cells[2].merge(rows[1].cells[3])
+    rows[3].cells[0].merge(rows[3].cells[4]).text = "一、强化统筹"
+    for r, texts in ((1, ("序号", "重点任务", "责任单位", None, "完成时限")), (2, ("", "", "牵头单位", "配合单位", "")),
+                     (4, ("1", "推进规划实施", "规划处", "办公室", "6月底前"))):
+        for c, text in enumerate(texts):
+            if text is not None:
+                rows[r].cells[c].text = text
+    document.save(tmp_path / "merged.docx")
+    doc = read_document(tmp_path / "merged.docx")
+    (task,) = doc.tasks
+    assert (task.no, task.title, task.section, task.raw_units, task.deadline_text) == (
+        1, "推进规划实施", "一、强化统筹", "牵头单位：规划处；配合单位：办公室", "6月底前")
+    assert doc.title == "2024年任务分解表" and not doc.flags
