@@ -39,5 +39,5 @@ def init(folder) -> None:
     click.echo(f"已在 {target} 生成示例配置：{'、'.join(FILES)}。")
     click.echo("下一步：")
     click.echo("  1. 按注释修改这三个文件（units.yaml 是示例单位目录，请改成本单位的处室和下级单位）；")
-    click.echo(f"  2. export {ENV_DIR}={target}")
+    click.echo(f"  2. export {ENV_DIR}={target.resolve()}")
     click.echo("  3. python -m bot check-config，然后 python -m bot config apply")

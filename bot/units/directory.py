@@ -128,8 +128,9 @@ def load_directory(path: str | Path | None = None) -> Directory:
     path = Path(path) if path else units_file()
     if not path.exists():
         source = f"（环境变量 {UNITS_ENV}）" if os.environ.get(UNITS_ENV) == str(path) else ""
-        raise DubanError(f"找不到单位目录 {path}{source}；请检查路径，"
-                         "或运行 python -m bot init 新目录 生成一份带注释的示例 units.yaml 后按本单位修改")
+        how = ("请把 units.yaml 放回，或运行 python -m bot init 新目录 后复制其中的示例" if path.parent.is_dir()
+               else f"请检查路径，或运行 python -m bot init {path.parent} 生成一份带注释的示例配置")
+        raise DubanError(f"找不到单位目录 {path}{source}：{how}，再按本单位修改。")
     return _parsed(read_text(path), str(path))
 
 

@@ -15,7 +15,7 @@ from tests.conftest import ROOT, SEED
 def test_init_writes_the_commented_examples_and_they_pass_check_config(bot, tmp_path, monkeypatch):
     folder = tmp_path / "duban-office"
     out = bot("init", str(folder)).output
-    assert f"export DUBAN_CONFIG_DIR={folder}" in out
+    assert f"export DUBAN_CONFIG_DIR={folder.resolve()}" in out
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
     assert all((folder / name).read_text(encoding="utf-8").startswith("#") for name in FILES)
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(folder))
