@@ -12,7 +12,6 @@ SAMPLE := $(HERE)data/fujian-ipa-2024-task-list.md
 DEMO       := build/demo
 DEMO_FROM  ?= 2024-06-20
 DEMO_UNTIL ?= 2024-07-05
-EXAMPLES   := $(HERE)bot/config/examples
 DEMO_BOT   := env -u DUBAN_UNITS -u DUBAN_TIMEZONE -u DUBAN_SEND_TIME -u DUBAN_LEAD_TIMES \
               DUBAN_DATABASE_URL=sqlite:///$(DEMO)/duban.sqlite3 DUBAN_CONFIG_DIR=$(DEMO)/config \
               $(BIN)/python -m bot --env-file $(DEMO)/demo.env
@@ -38,10 +37,10 @@ demo: $(STAMP)
 	@echo "== 不读取也不改动本机的正式数据库、config/ 和 .env；演示配置中没有任何联系方式，消息只打印在控制台"
 	@echo "== （标有【控制台预览·未实际发送】），不会发往任何机器人或邮箱。"
 	@echo "== 导入示例清单（按 $(DEMO_FROM) 导入），回放 $(DEMO_FROM) 至 $(DEMO_UNTIL) 的提醒。"
-	@mkdir -p $(DEMO)/config
-	@cp $(EXAMPLES)/settings.yaml $(EXAMPLES)/units.yaml $(DEMO)/config/
-	@printf '# 演示配置：没有任何联系方式，全部提醒打印在控制台。\nunits: {}\n' > $(DEMO)/config/contacts.yaml
+	@rm -rf $(DEMO)/config && mkdir -p $(DEMO)
 	@printf '# 演示专用：代替办公室的 .env，演示不读取任何密钥。\n' > $(DEMO)/demo.env
+	@$(DEMO_BOT) init $(DEMO)/config > /dev/null
+	@printf '# 演示配置：没有任何联系方式，全部提醒打印在控制台。\nunits: {}\n' > $(DEMO)/config/contacts.yaml
 	$(DEMO_BOT) import $(SAMPLE) --as-of $(DEMO_FROM)
 	$(DEMO_BOT) run --as-of $(DEMO_FROM) --until $(DEMO_UNTIL)
 
