@@ -94,6 +94,8 @@ def build_tree(lines: list[str]) -> Node:
             continue
         for piece in split_inline(line, last):
             marker = item_marker(piece) or _unnumbered_stage(piece, stack)
+            if marker is not None and marker.loose and marker.number not in (1, last.get(marker.kind, 0) + 1):
+                marker = None  # "…共计\n20 个" wrapped by a PDF, not item 20
             if marker is None:
                 (current or root).parts.append(piece)
                 continue

@@ -20,13 +20,16 @@ from bot.ingest.cleanup import HAN
 from bot.numerals import NUMERAL_CHARS, parse_numeral
 
 _CN = rf"[{NUMERAL_CHARS}]{{1,4}}"
+_MEASURE_WORD = "[个项家人万亿元次年月日天条所座户名台件处批类种期]"
 _PATTERNS = (  # (kind, rank, pattern); the number is group "n"
     ("pcn", 1.0, rf"[（(]\s*(?P<n>{_CN})\s*[）)]\s*[、.．]?"),
     ("pnum", 3.0, r"[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*[、.．]?|(?P<n2>\d{1,3})\s*[）)]"),
     ("stage", 1.5, rf"第\s*(?P<n>{_CN}|\d{{1,2}})\s*(?:阶段|步)\s*[：:，,、.．]?"),
     ("cn", 0.0, rf"(?P<n>{_CN})\s*[、.．，,]"),
-    ("num", 2.0, r"(?P<n>\d{1,3})\s*(?:[.．、﹒]|\s)(?!\d)"),
+    ("num", 2.0, r"(?P<n>\d{1,3})\s*[.．、﹒](?!\d)"),
+    ("num", 2.0, rf"(?P<n>\d{{1,3}})\s+(?=[{HAN}])(?!{_MEASURE_WORD})"),  # "19 扎实推进" (OCR lost the dot)
 )
+_LOOSE = re.compile(r"\d+\s+$")  # the form above: a number and a space, accepted only in sequence
 _COMPILED = [(kind, rank, re.compile(p)) for kind, rank, p in _PATTERNS]
 _PAREN_DIGITS = {chr(0x2474 + i): i + 1 for i in range(20)}  # ⑴ … ⒇
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)} | {chr(0x3251 + i): 21 + i for i in range(15)}  # ① … ⑳ ㉑ … ㉟
@@ -41,6 +44,7 @@ EXAMPLES = (
     ("１２．全角", ("num", 12, "全角")), ("（1）6月底前", ("pnum", 1, "6月底前")), ("⑵加强", ("pnum", 2, "加强")), ("3）细化", ("pnum", 3, "细化")),
     ("①开展", ("circ", 1, "开展")), ("1.5万人", None), ("2024年6月底前", None), ("一季度末前完成", None),
     ("3个工作日内", None),
+    ("19 扎实推进", ("num", 19, "扎实推进")), ("20 个项目", None), ("一、二、三级联动", None),
 )
 
 
@@ -51,6 +55,11 @@ class Marker:
     number: int
     text: str  # the marker as written ("（一）")
     rest: str  # what follows it
+
+    @property
+    def loose(self) -> bool:
+        """A bare number and a space: an item only where the numbering expects it."""
+        return bool(_LOOSE.fullmatch(self.text + " "))
 
 
 def item_marker(line: str) -> Marker | None:
@@ -68,8 +77,8 @@ def item_marker(line: str) -> Marker | None:
         if match:
             number = parse_numeral(next(v for v in match.groupdict().values() if v))
             rest = stripped[match.end():].lstrip()
-            if number is None or number == 0 or not rest:
-                return None
+            if number is None or number == 0 or not rest or kind == "cn" and re.match(rf"{_CN}[、，,]", rest):
+                return None  # "一、二、三级" is a list of numerals, not item 一
             return Marker(kind, rank, number, stripped[: match.end()].strip(), rest)
     return None
 
