@@ -48,6 +48,16 @@ def package_version() -> str:
         return "未安装（源码目录）"
 
 
+def _chinese_usage(command: click.Command) -> click.Command:
+    """`用法: python -m bot plan [选项]` rather than click's [OPTIONS], for a command and its subcommands."""
+    command.options_metavar = "[选项]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "命令 [参数]..."
+        for sub in command.commands.values():
+            _chinese_usage(sub)
+    return command
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -56,7 +66,7 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attr)
+        return _chinese_usage(getattr(importlib.import_module(module), attr))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("命令"):
@@ -78,7 +88,8 @@ class LazyGroup(click.Group):
             ctx.exit(failure.exit_code)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG,
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 @click.option("--env-file", "env_file", type=click.Path(dir_okay=False), metavar="PATH",
               help="从该文件读取环境变量（默认：当前目录的 .env，存在时读取）；已在环境中设置的变量优先")
 @click.version_option(package_version(), "--version", "-V", prog_name="督办提醒 (Duban)",
