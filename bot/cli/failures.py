@@ -35,8 +35,8 @@ def _database(exc: SQLAlchemyError) -> Failure:
     detail = first_line(exc)
     lowered = detail.lower()
     if isinstance(exc, IntegrityError):
-        return Failure("另一个命令同时写入了相同的数据（例如两个导入同时进行），本次操作已全部撤销、没有写入任何内容。"
-                       "请稍后重新运行本命令。", FAILURE)
+        return Failure("数据库拒绝了与已有数据冲突的写入，通常是另一个命令同时写入了相同的数据（例如两个导入同时进行）。"
+                       "本次操作已全部撤销、没有写入任何内容；请稍后重新运行本命令。", FAILURE)
     if "disk is full" in lowered or "no space left" in lowered:
         return Failure("数据库所在磁盘已满，本次操作已撤销、没有写入任何内容。请清理磁盘空间后重试。", FAILURE)
     if "readonly" in lowered or "read-only" in lowered:
