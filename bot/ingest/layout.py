@@ -216,7 +216,7 @@ def _table(lines: list[list[Box]]) -> Table:
             rows[-1][sum(box.x0 > c for c in cuts)].append(box)
         previous_bottom = max(previous_bottom or 0, max(b.bottom for b in line))
     return Table(min(b.top for b in lines[0]),
-                 [[cell_text(" ".join(b.text for b in sorted(cell, key=lambda b: (b.top, b.x0)))) for cell in row]
+                 [[cell_text(" ".join(b.text for b in cell)) for cell in row]  # lines in order, each left to right
                   for row in rows])
 
 
@@ -228,9 +228,10 @@ def _line_box(line: list[Box]) -> Box:
 def box_page(boxes: list[Box], height: float) -> Page:
     """Unstructured boxes as a page of lines and tables.
 
-    A visual line of two or more parts more than a character apart is a table line; a
-    table runs from its first such line to its last, with the single-cell lines between
-    (section rows, wrapped cells) and a wrapped last cell just below it.
+    A visual line of two or more parts more than half a character apart is a table line; a
+    table runs from its first such line to its last, with the narrow single-cell lines between
+    (section rows, wrapped cells) and a wrapped last cell just below it. A lone table line
+    is prose.
     """
     page = Page(height)
     boxes = [b for b in boxes if b.text.strip()]
@@ -238,7 +239,37 @@ def box_page(boxes: list[Box], height: float) -> Page:
         return page
     size = median(b.height for b in boxes)
     width = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
-    lines = [_merged(line, size) for line in _lines(boxes)]
+    lines = [_merged(line, 0.6 * size) for line in _lines(boxes)]  # cells stand at least half a character apart
+
+    def gap(i: int) -> float:
+        return min(b.top for b in lines[i]) - max(b.bottom for b in lines[i - 1])
+
+    def narrow(i: int) -> bool:
+        return len(lines[i]) == 1 and lines[i][0].x1 - lines[i][0].x0 < 0.6 * width
+
+    index = 0
+    while index < len(lines):
+        end = index
+        if len(lines[index]) >= 2:
+            while True:  # through narrow single lines (section rows, wrapped cells) to the next table line
+                j = end + 1
+                while j < len(lines) and narrow(j) and gap(j) <= 2 * size:
+                    j += 1
+                if j < len(lines) and len(lines[j]) >= 2 and gap(j) <= 2 * size:
+                    end = j
+                else:
+                    break
+            while end + 1 < len(lines) and narrow(end + 1) and gap(end + 1) <= 0.5 * size:
+                end += 1
+        if end > index:
+            page.items.append(_table(lines[index:end + 1]))
+        else:  # one line alone (even in parts) is prose: a signature and its date on one line
+            page.items.append(_line_box(lines[index]))
+        index = end + 1
+    return page
+    size = median(b.height for b in boxes)
+    width = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
+    lines = [_merged(line, 0.6 * size) for line in _lines(boxes)]  # cells stand at least half a character apart
     multi = [i for i, line in enumerate(lines) if len(line) >= 2]
     index = 0
     while index < len(lines):

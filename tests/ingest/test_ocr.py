@@ -117,3 +117,18 @@ def test_without_the_ocr_extra_a_scan_gets_the_install_command_and_exit_2(tmp_pa
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"错误: {path}: ") and "Traceback" not in result.stderr
     assert INSTALL in result.stderr and "扫描件" in result.stderr and result.stdout == ""
+
+
+def test_prose_between_two_tables_and_a_lone_gapped_line_stay_prose():
+    size = 30
+
+    def row(top, *cells):
+        return [Box(x, top, x + len(text) * size, top + size, text) for x, text in zip((100, 500, 1000), cells)]
+
+    prose = [Box(100, 300 + n * 50, 1400, 330 + n * 50, f"这是第{n}行正文，说明有关要求。") for n in range(3)]
+    boxes = [*row(100, "序号", "工作任务", "责任单位"), *row(150, "1", "完成排查", "市应急局"), *prose,
+             *row(500, "序号", "工作任务", "责任单位"), *row(550, "2", "完成验收", "市住建局"),
+             Box(100, 700, 400, 730, "某市人民政府办公室"), Box(900, 700, 1200, 730, "2024年3月1日")]
+    blocks = page_blocks([box_page(boxes, 2000)])
+    assert [type(b).__name__ for b in blocks] == ["Row", "Row", "Line", "Row", "Row", "Line"]
+    assert blocks[-1] == Line("某市人民政府办公室2024年3月1日")
