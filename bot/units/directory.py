@@ -73,6 +73,17 @@ class Directory:
     def lookup(self, name: str) -> Match | None:
         return self._by_key.get(name_key(name))
 
+    def unit_named(self, name: str) -> str | None:
+        """The standard name of the one unit `name` (a name or alias) means; None when the
+        directory does not know it; a group is a DubanError (it is several units)."""
+        match = self.lookup(name)
+        if match is None:
+            return None
+        if match.entry.is_group:
+            members = "、".join(match.entry.members[:5]) + ("等" if len(match.entry.members) > 5 else "")
+            raise DubanError(f"「{name}」是一组单位（{members}），不是一个单位：请为组内各单位分别指定。")
+        return match.entry.name
+
     def keys(self) -> list[str]:
         """Every name and alias in compare form, longest first (repairs try long names first)."""
         return sorted(self._by_key, key=len, reverse=True)

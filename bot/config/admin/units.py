@@ -39,24 +39,18 @@ def canonical_name(directory: Directory, name: str, admin_name: str) -> str:
     """The directory's standard name for `name` (name or alias); a group or unknown name is a DubanError."""
     if name_key(name) == name_key(admin_name):
         return admin_name
-    match = directory.lookup(name)
-    if match is None:
+    unit = directory.unit_named(name)
+    if unit is None:
         raise DubanError(f"「{name}」不在单位目录 {directory.source} 中（标准名称和简称都没有）。"
                          "请使用其中的名称或简称，或先在 units.yaml 中添加该单位。")
-    if match.entry.is_group:
-        members = "、".join(match.entry.members[:5]) + ("等" if len(match.entry.members) > 5 else "")
-        raise DubanError(f"「{name}」是一组单位（{members}），不是一个单位：请为组内各单位分别设置。")
-    return match.entry.name
+    return unit
 
 
 def resolve_unit(session: Session, directory: Directory, name: str, admin_name: str) -> Unit:
     """The stored unit `name` means; a directory unit not stored yet is added (before `config apply`)."""
-    try:
-        wanted = canonical_name(directory, name, admin_name)
-    except DubanError:
-        if directory.lookup(name) is not None:
-            raise
+    if name_key(name) != name_key(admin_name) and directory.unit_named(name) is None:
         return _exact(session, name, directory)
+    wanted = canonical_name(directory, name, admin_name)
     unit = session.scalars(select(Unit).where(Unit.name == wanted)).first()
     if unit is None:
         unit = Unit(name=wanted, kind=ADMIN if wanted == admin_name else UNIT, aliases=[], groups=[])
