@@ -7,6 +7,7 @@ from bot.ingest.facts import find_doc_date, find_doc_number, find_issuer, find_t
 from bot.ingest.paragraphs import ProseReading, is_dated, read_prose
 from bot.ingest.tables import TableReader
 from bot.model import Document, Flag, Task
+from bot.units.assign import task_label
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -63,7 +64,7 @@ def section_flags(tasks: list[Task]) -> list[Flag]:
 def review_flags(tasks: list[Task]) -> list[Flag]:
     flags = []
     for task in tasks:
-        where = f"第{task.no}项" if task.no is not None else f"「{task.title[:12]}」"
+        where = task_label(task)
         flags.extend(Flag("row-review", f"{where}：{note}", task.no) for note in task.review)
     return flags
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
 from bot.ingest.markers import Marker, item_marker, split_inline, stage_heading
-from bot.ingest.prose_units import UnitsFound, take_line, take_parentheticals, take_trailing_labels
+from bot.ingest.prose_units import UnitsFound, split_trailing_units, take_line, take_parentheticals, take_trailing_labels
 from bot.model import Flag
 
 # Lines that end the numbered text: signature, date, 抄送, attachments.
@@ -92,7 +92,7 @@ def build_tree(lines: list[str]) -> Node:
         if END_OF_ITEMS.match(line):
             stack, current = [root], None
             continue
-        for piece in split_inline(line, last):
+        for piece in _own_units_first(split_inline(line, last)):
             marker = item_marker(piece) or _unnumbered_stage(piece, stack)
             if marker is not None and marker.loose and marker.number not in (1, last.get(marker.kind, 0) + 1):
                 marker = None  # "…共计\n20 个" wrapped by a PDF, not item 20
@@ -108,6 +108,16 @@ def build_tree(lines: list[str]) -> Node:
     for node in root.walk():
         node.finish()
     return root
+
+
+def _own_units_first(pieces: list[str]) -> list[str]:
+    """"（一）加强保护。1.做好A；2.做好B。（县林业局负责）": the units closing the paragraph are
+    its own item's, not its last inline sub-item's."""
+    head = item_marker(pieces[0]) if len(pieces) > 1 else None
+    if head is None or not all((m := item_marker(p)) and m.rank > head.rank for p in pieces[1:]):
+        return pieces
+    last, units = split_trailing_units(pieces[-1])
+    return [pieces[0] + units, *pieces[1:-1], last] if units else pieces
 
 
 def _unnumbered_stage(line: str, stack: list[Node]) -> Marker | None:
@@ -132,10 +142,9 @@ def numbering_flags(root: Node, tasks: set[int]) -> list[Flag]:
     Only items around tasks (`tasks`: their lines) are checked: an attachment list is not."""
     flags, last = [], {}
     for parent in root.walk():
-        if not any(n.line in tasks for c in parent.children for n in c.walk()):
-            continue
+        kinds = {c.marker.kind for c in parent.children if any(n.line in tasks for n in c.walk())}
         previous: dict[str, int] = {}
-        for child in parent.children:
+        for child in (c for c in parent.children if c.marker.kind in kinds):
             kind, no = child.marker.kind, child.marker.number
             expected = previous.get(kind)
             if expected is None:

@@ -98,6 +98,15 @@ def is_bare_units(text: str) -> bool:
     return all(_BARE_NAME.match(n.strip()) for n in names) and "简称" not in text
 
 
+def split_trailing_units(text: str) -> tuple[str, str]:
+    """(text, its closing unit parenthetical) — ("…年底前完成。", "（县林业局负责）") — or (text, "")."""
+    spans = bracket_spans(text.rstrip(" 。；;"))
+    if spans and spans[-1][1] == len(text.rstrip(" 。；;")) and is_units_statement(text[spans[-1][0] + 1 : spans[-1][1] - 1]):
+        start, end = spans[-1]
+        return text[:start] + text[end:], text[start:end]
+    return text, ""
+
+
 def take_parentheticals(text: str, found: UnitsFound) -> str:
     """`text` without its unit parentheticals, which are added to `found`.
 
@@ -142,7 +151,7 @@ def take_line(line: str, found: UnitsFound) -> bool:
 
 _NAME = rf"(?:各[{HAN}（）()、]{{1,14}}?|[{HAN}（）()]{{1,18}}?(?:{_UNIT_END}))"
 _VERB = r"(?:要|须|需|必须|应|应当|负责|牵头|做好|抓好|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月)"
-_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:]))\s*(?:请)?(?P<names>{_NAME}(?:、{_NAME})*){_VERB}")
+_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:请)?(?P<names>{_NAME}(?:、{_NAME})*){_VERB}")
 _NOT_A_UNIT = re.compile(r"^(?:各项|各类|各种|各级|各个)")
 
 

@@ -1,14 +1,22 @@
 """Filling each task's canonical units from its units cell, and saying what needs a look."""
 from __future__ import annotations
 
-from bot.model import Document, Flag
+from bot.model import Document, Flag, Task
 from bot.units.cell import UNKNOWN, CellReading, read_units_cell
 from bot.units.directory import Directory
 
 
-def unit_flags(task_no: int | None, reading: CellReading) -> list[Flag]:
+def task_label(task: Task) -> str:
+    """How a message names a task: "第12项" where numbers are unique, else its title
+    (in a list numbered afresh in every part, "第1项" names several tasks)."""
+    if task.no is not None and task.key in ("", str(task.no)):
+        return f"第{task.no}项"
+    return f"「{task.title[:14]}」" if task.title else "任务"
+
+
+def unit_flags(task_no: int | None, reading: CellReading, where: str | None = None) -> list[Flag]:
     """Unknown names, groups the admin must choose, and every repair: one flag each."""
-    where = f"第{task_no}项" if task_no is not None else "任务"
+    where = where or (f"第{task_no}项" if task_no is not None else "任务")
     flags = [Flag("unit-review", f"{where}：{note}", task_no) for note in reading.notes]
     for res in reading.resolutions:
         if res.how == UNKNOWN:
@@ -29,5 +37,5 @@ def assign_units(document: Document, directory: Directory) -> list[Flag]:
         task.units = reading.units
         task.review.extend(reading.notes)
         task.review.extend(r.note for r in reading.resolutions if r.how == UNKNOWN)
-        flags.extend(unit_flags(task.no, reading))
+        flags.extend(unit_flags(task.no, reading, task_label(task)))
     return flags

@@ -166,3 +166,19 @@ def test_a_unit_line_run_into_its_paragraph_and_a_leader_kept_as_contact():
     (task,) = read(text).tasks
     assert (task.raw_units, task.contact, task.units_source) == ("责任部门：建工科、安全站", "王某副局长", "line")
     assert task.measures == "施工场地整治\n要求文明施工，9月底前完成围挡。"
+
+
+def test_units_closing_a_paragraph_belong_to_its_item_not_to_its_last_inline_measure():
+    text = "（一）加强生态保护。1.做好河道保洁，6月底前完成；2.推进植树造林，年底前完成。（县林业局负责）\n（二）提升公共服务。3.建设服务站，9月底前建成。（县民政局负责）"
+    tasks = read(text).tasks
+    assert [(t.title, t.raw_units) for t in tasks] == [("加强生态保护", "县林业局负责"), ("提升公共服务", "县民政局负责")]
+    assert "年底前完成" in tasks[0].measures
+
+
+def test_messages_name_a_task_by_its_title_where_numbers_restart():
+    document = assemble([Line(t) for t in HIERARCHY.splitlines()])
+    assert document.tasks[0].key == "1-1-1"
+    from bot.units.assign import task_label
+
+    assert task_label(document.tasks[0]) == "「推进政务云整合」"
+    assert task_label(read("1. 推进A。6月底前完成。\n2. 推进B。").tasks[0]) == "第1项"
