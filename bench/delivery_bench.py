@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from bot.config.settings import Settings
-from bot.notify.loopback import LoopbackRobot, most_in_window
+from tests.support.loopback import LoopbackRobot, most_in_window
 from bot.store import close_stores, open_store, session_scope
 from bot.store.models import Contact, Document, Milestone, MilestoneUnit, Reminder, Task, Unit
 from jobs.policy import DeliveryPolicy

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.notify import NoLimit, ReminderItem, channel_for, render_digest
-from bot.notify.loopback import LoopbackRobot, SleepClock, most_in_window
+from tests.support.loopback import LoopbackRobot, SleepClock, most_in_window
 from bot.store import open_store
 from jobs.throttle import RobotBudgets, SendGate
 

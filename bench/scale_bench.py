@@ -86,7 +86,7 @@ def seed(engine, robot_url: str, messages: int) -> None:
 
 
 def run(messages: int, workers: int) -> int:
-    from bot.notify.loopback import LoopbackRobot
+    from tests.support.loopback import LoopbackRobot
     from bot.store import close_stores, open_store
     from bot.store.models import SENT, Message
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bot.errors import DubanError
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from jobs.resilience import wait_for_store
 from jobs.runlock import lock_path, single_runner
 

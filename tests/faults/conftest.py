@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.notify.loopback import LoopbackRobot
+from tests.support.loopback import LoopbackRobot
 from bot.store import close_stores, open_store
 from tests.faults.fleet import Workers
 

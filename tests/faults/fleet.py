@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.notify.loopback import LoopbackRobot
+from tests.support.loopback import LoopbackRobot
 from bot.store import session_scope
 from bot.store.models import (
     ADMIN,

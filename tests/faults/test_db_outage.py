@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from tests.faults.fleet import Tally, delivered_items, seed_due, sent_count, wait_for, worker_env
 from tests.faults.tcp_proxy import TcpProxy
 

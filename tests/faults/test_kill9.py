@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from bot.store import session_scope
 from bot.store.models import SENDING, SENT, Delivery, Message
 from jobs.outbox import LOST

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from bot.notify.loopback import Reply, most_in_window
+from tests.support.loopback import Reply, most_in_window
 from tests.faults.fleet import Tally, delivered_items, seed_due, sent_count, wait_for, worker_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

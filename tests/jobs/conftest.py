@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config.settings import LeadTimes, Settings
-from bot.notify.loopback import LoopbackRobot
+from tests.support.loopback import LoopbackRobot
 from bot.plan.replan import plan_context, replan
 from bot.store import open_store, session_scope
 from bot.store.models import (

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from bot.store import session_scope
 from bot.store.models import FAILED, RETRY, SENDING, SENT, AdminNotice, Contact, Delivery, Message, Reminder
 from jobs.outbox import claim

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from bot.pipeline import extract_document
 from bot.plan.imports import import_extraction
 from bot.store import session_scope

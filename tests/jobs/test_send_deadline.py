@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from bot.store import session_scope
 from bot.store.models import RETRY, SENT, Message
 from jobs.outbox import reap

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.notify.loopback import SleepClock, most_in_window
+from tests.support.loopback import SleepClock, most_in_window
 from bot.store import session_scope
 from bot.store.models import PENDING, Contact, Message, RobotBudget
 from jobs.throttle import RobotBudgets, SendGate

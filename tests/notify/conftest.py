@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from bot.notify.loopback import LoopbackRobot
+from tests.support.loopback import LoopbackRobot
 
 SMTP_USER = "duban@example.gov.cn"
 SMTP_PASSWORD = "s3cretAuthCode-xyz-7Qp"

@@ -8,7 +8,7 @@ from tests.notify.conftest import free_port
 
 from bot.notify import http
 from bot.notify.base import ChannelError
-from bot.notify.loopback import LoopbackRobot, Reply
+from tests.support.loopback import LoopbackRobot, Reply
 
 KEY = "0b5e2c1d-aaaa-4bbb-8ccc-1234567890ab"
 

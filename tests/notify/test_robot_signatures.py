@@ -11,7 +11,7 @@ import pytest
 from bot.errors import DubanError
 from bot.notify import NoLimit, channel_for
 from bot.notify.base import Message
-from bot.notify.loopback import LoopbackRobot, Reply
+from tests.support.loopback import LoopbackRobot, Reply
 
 DING_TOKEN = "1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 DING_SECRET = "SECb1a2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d"

@@ -9,7 +9,7 @@ from tests.notify.conftest import SMTP_PASSWORD, SMTP_USER
 
 from bot.notify import NoLimit, channel_for
 from bot.notify.base import Message
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 
 WECOM_KEY = "5ec7e7aa-0bad-4c0d-9e11-53c7e75ec7e7"
 DING_TOKEN = "d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9d1n9"

@@ -10,7 +10,7 @@ from tests.notify.conftest import REFUSED_ADDRESS
 
 from bot.cli import cli
 from bot.cli.cmd_send_test import send_test_messages
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 from bot.notify.throttle import limiter_key
 from bot.store import close_stores, open_store, session_scope
 from bot.store.models import Contact, RobotBudget, Unit

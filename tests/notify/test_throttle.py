@@ -9,7 +9,7 @@ import pytest
 
 from bot.notify import NoLimit, channel_for
 from bot.notify.base import Message
-from bot.notify.loopback import LoopbackRobot, SleepClock
+from tests.support.loopback import LoopbackRobot, SleepClock
 from bot.notify.throttle import limiter_key
 
 KEY_A = "aaaaaaaa-1111-2222-3333-444444444444"

@@ -8,7 +8,7 @@ import pytest
 from bot.errors import DubanError
 from bot.notify import NoLimit, ReminderItem, channel_for, render_digest
 from bot.notify.base import Message
-from bot.notify.loopback import Reply
+from tests.support.loopback import Reply
 
 KEY = "693a91f6-7aaa-4bc4-97a0-0ec2f1fa5aaa"
 DONE = "python -m bot done {milestone} --unit {unit}"

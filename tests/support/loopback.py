@@ -222,7 +222,7 @@ def most_in_window(times: list[float], window: float, *, closed: bool = False) -
 
 
 def main() -> None:
-    """`python -m bot.notify.loopback [PORT]`: a local robot that prints what it receives."""
+    """`python -m tests.support.loopback [PORT]`: a local robot that prints what it receives."""
     import sys
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8999

@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: the loopback robot and its fake clock."""
