@@ -88,6 +88,13 @@ def test_overwriting_a_lead_time_or_calendar_day_needs_confirmation_adding_does_
     assert "日历 2027-01-02: 放假" in bot("config", "apply").output
 
 
+def test_dropping_an_alias_the_store_holds_needs_confirmation(applied, bot):
+    units = applied / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("aliases: [商标处]", "aliases: []"), encoding="utf-8")
+    assert "! 更新单位 商标监督管理处 的别名/分组（去掉 商标处）" in bot("config", "apply", code=2).output
+    assert "更新单位 商标监督管理处" in bot("config", "apply", "--yes").output
+
+
 def test_a_contact_the_channel_refuses_stops_the_apply(applied, bot, stored):
     """What check-config rejects (F11): Feishu cannot @ mobiles, a DingTalk secret starts with SEC."""
     for entry in ("    - feishu: https://open.feishu.cn/open-apis/bot/v2/hook/abcdef123456\n      mentions: ['13800000000']\n",

@@ -56,8 +56,9 @@ class Applier:
                 self.session.add(unit)
                 self.note(f"新增单位 {w.name}")
             elif list(unit.aliases or []) != w.aliases or list(unit.groups or []) != w.groups:
+                lost = sorted((set(unit.aliases or []) - set(w.aliases)) | (set(unit.groups or []) - set(w.groups)))
                 unit.aliases, unit.groups = w.aliases, w.groups
-                self.note(f"更新单位 {w.name} 的别名/分组")
+                self.note(f"更新单位 {w.name} 的别名/分组" + (f"（去掉 {'、'.join(lost)}）" if lost else ""), bool(lost))
         for unit in stored.values():
             kind = ADMIN if unit.name == admin_name else UNIT
             if unit.kind != kind:

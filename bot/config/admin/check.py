@@ -97,7 +97,7 @@ def _settings(path: Path, report: ConfigReport) -> tuple[Settings, YDict, Where]
 def _database(settings: Settings, report: ConfigReport) -> None:
     password = os.environ.get("POSTGRES_PASSWORD")
     if password is not None and password.strip().lower() in PLACEHOLDER_PASSWORDS:
-        report.add(DATABASE, f"POSTGRES_PASSWORD 仍是示例中的占位值或常见弱口令：请在 .env 中改为随机密码（只用字母和数字，"
+        report.add(DATABASE, "POSTGRES_PASSWORD 仍是示例中的占位值或常见弱口令：请在 .env 中改为随机密码（只用字母和数字，"
                              "例如 openssl rand -hex 16 的输出）。数据库已初始化过时，还须在数据库中用 ALTER USER 改成同一密码。")
     if not settings.database_url:
         return
