@@ -127,6 +127,7 @@ def test_short_names_and_comma_separated_addresses_are_accepted(office, bot, sto
      ["第 4 行", "与「商标处」是同一个单位"]),
     ("units:\n  有关地市知识产权管理部门:\n    - email: a@example.gov.cn\n", ["第 2 行", "是一组单位"]),
     ("units:\n  宣传教育处:\n    - email: a@example.gov.cn\n", ["第 2 行", "宣传教育处", "不在单位目录"]),
+    ("units:\n  督办管理员:\n    - email: a@example.gov.cn\n", ["第 2 行", "admin.contacts"]),
 ])
 def test_a_name_that_is_not_one_unit_is_refused_with_its_line(office, bot, stored, contacts, words):
     (office / "contacts.yaml").write_text(contacts, encoding="utf-8")

@@ -98,6 +98,7 @@ def test_it_passes_a_clean_config_and_exits_0(config):
 # (what is broken, how to break it, expected area, words the problem must contain)
 CASES = [
     ("unknown unit in contacts", ("contacts.yaml", "  商标监督管理处:", "  宣传教育处:"), "联系方式", ["宣传教育处", "不在单位目录"]),
+    ("the admin in contacts.yaml", ("contacts.yaml", "  商标监督管理处:", "  督办管理员:"), "联系方式", ["admin.contacts"]),
     ("malformed webhook key", ("env", "WECOM_KEY_BAOHU", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ab!"),
      "渠道配置", ["wecom", "target", "令牌格式不对"]),
     ("webhook URL without key", ("contacts.yaml", "${WECOM_KEY_BAOHU}", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.config.admin.channels import judge
-from bot.config.admin.units import canonical_name
+from bot.config.admin.units import canonical_name, contacts_owner
 from bot.config.contacts import parse_contact
 from bot.config.paths import CONTACTS, SETTINGS as SETTINGS_FILE, missing_dir, missing_file
 from bot.config.settings import Settings, _apply_env, parse_settings
@@ -163,7 +163,7 @@ def _contacts_file(path: Path, directory: Directory | None, admin_name: str, rep
         at = uw.child(units, name)
         if directory is not None:
             try:
-                canonical_name(directory, str(name), admin_name)
+                contacts_owner(directory, str(name), admin_name)
             except DubanError as exc:
                 report.add(CONTACTS_AREA, at.error(exc.message).message)
         _contacts(items or YList(), at, report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.config.admin.units import canonical_name
+from bot.config.admin.units import canonical_name, contacts_owner
 from bot.config.contacts import ContactSpec, contact_line, load_contacts
 from bot.config.paths import CONTACTS, SETTINGS, require_file
 from bot.config.settings import Settings, load_settings
@@ -36,10 +36,8 @@ def load_office(folder: Path, units_path: Path) -> Office:
     written: dict[str, str] = {}
     for name, specs in load_contacts(path).items():
         where = contact_line(path, name)
-        if name == settings.admin_name:
-            raise where.error("管理员的联系方式写在 settings.yaml 的 admin.contacts 中。")
         try:
-            unit = canonical_name(directory, name, settings.admin_name)
+            unit = contacts_owner(directory, name, settings.admin_name)
         except DubanError as exc:
             raise where.error(exc.message) from None
         if unit in written:

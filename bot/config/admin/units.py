@@ -46,6 +46,13 @@ def canonical_name(directory: Directory, name: str, admin_name: str) -> str:
     return unit
 
 
+def contacts_owner(directory: Directory, name: str, admin_name: str) -> str:
+    """The unit a contacts.yaml entry is for: a directory unit (the admin's contacts live in settings.yaml)."""
+    if name_key(name) == name_key(admin_name):
+        raise DubanError("管理员的联系方式写在 settings.yaml 的 admin.contacts 中，不写在 contacts.yaml 里。")
+    return canonical_name(directory, name, admin_name)
+
+
 def resolve_unit(session: Session, directory: Directory, name: str, admin_name: str) -> Unit:
     """The stored unit `name` means; a directory unit not stored yet is added (before `config apply`)."""
     if name_key(name) != name_key(admin_name) and directory.unit_named(name) is None:
