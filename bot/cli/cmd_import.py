@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.options import DAY, YEAR
 from bot.cli.store_options import actor_name, as_of_option, by_option, parse_day, resolve_as_of, store_session
 from bot.output import JSON, dumps, format_option
 
@@ -29,8 +30,8 @@ def _read(path: str, year: int | None, doc_date: str | None):
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--year", type=int, help="任务清单的工作年度（文件中找不到年份时使用）")
-@click.option("--doc-date", metavar="DATE", help="印发日期，例如 2024-05-22")
+@click.option("--year", type=YEAR, help="任务清单的工作年度（文件中找不到年份时使用）")
+@click.option("--doc-date", type=DAY, help="印发日期，例如 2024-05-22")
 @as_of_option("按此日期导入（补发、过期按该日判断），例如 2024-05-22；默认现在")
 @click.option("--replace", "mode", flag_value="replace",
               help="同名清单一律视为已导入清单的修订稿（不再出现的任务及其提醒将被取消）")
@@ -56,7 +57,7 @@ def import_(path, year, doc_date, as_of, mode, actor, fmt):
     from bot.plan.imports import import_extraction
 
     extraction = _read(path, year, doc_date)
-    with store_session() as (session, settings):
+    with store_session(create=True) as (session, settings):
         report = import_extraction(session, extraction, settings=settings,
                                    as_of=resolve_as_of(as_of, settings), actor=actor_name(actor), mode=mode or "")
     if fmt == JSON:
