@@ -21,7 +21,7 @@ END_OF_ITEMS = re.compile(
 )
 _TITLE_END = re.compile(r"[。：:；;]")
 _TITLE_MAX = 40
-_HEADING_MAX = 20
+_HEADING_MAX = 26  # a 公文 line holds 28 characters: a wrapped line is full and punctuated
 _STAGE_RANK = 1.5
 
 

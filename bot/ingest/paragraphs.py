@@ -22,8 +22,9 @@ from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags
 from bot.ingest.prose_units import UnitsFound, is_bare_units, subject_units, take_parentheticals
 from bot.model import Flag, Task
 
-_NOT_TASKS = re.compile(r"指导思想|总体要求|基本原则|工作原则|工作目标|主要目标|组织保障|保障措施|组织领导|工作要求"
-                        r"|有关要求|相关要求|组织实施|工作机制|适用范围|编制依据|工作背景")
+_NOT_TASKS = re.compile(r"^(?:加强|强化|健全|完善|严格|切实|有关|相关|其他)?(?:指导思想|总体要求|基本原则|工作原则|工作目标"
+                        r"|主要目标|组织保障|保障措施|工作保障|组织领导|工作要求|要求|组织实施|工作机制|适用范围|编制依据"
+                        r"|工作背景)$")
 _DATED = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月[份底末上中下前]|年底|年末|年内|上半年|下半年"
                     r"|[一二三四]季度|每[月周季年旬]|\d{1,2}\s*日前")
 _ADDRESSEE = re.compile(r"[：:]$|^.{0,60}(?:通知|方案|要点|清单|计划|函)$")
@@ -67,7 +68,7 @@ def _not_a_task(node: Node) -> bool:
     while node is not None and node.marker is not None:
         chain.append(node.title)
         node = node.parent
-    return any(len(t) <= 16 and _NOT_TASKS.search(t) for t in chain)
+    return any(_NOT_TASKS.match(t) for t in chain)
 
 
 def _substantive(node: Node) -> bool:
