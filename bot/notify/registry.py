@@ -10,8 +10,8 @@ such class, so adding a channel is adding its file. Everything else asks the reg
     validate_contact(kind, options) -> [problems]   Chinese problems with a contact as written
     contact_fields() -> {name: ConfigField}         the option keys any contact may carry (YAML)
     channel_for(kind, target, **options)            a ready channel (options checked against the class)
-    send_options(kind, **runtime)                   the runtime options (limiter, sleep, timeout) a kind takes
     channel_from_contact(kind, target, **options)   the same, ${ENV} references expanded
+    send_options(kind, **runtime)                   the runtime options (limiter, sleep, timeout) a kind takes
 
 A class's `fields` (name, label, help, secret, parse), `label` and `codes` (its error-code
 table) are the one declaration; `register(cls)` adds a channel defined elsewhere (tests).
@@ -43,14 +43,12 @@ def register(cls: type[Channel]) -> type[Channel]:
     ordered = sorted({**CHANNELS, cls.kind: cls}.items(), key=lambda item: _order(item[0]))
     CHANNELS.clear()
     CHANNELS.update(ordered)
-    _derived_cache_clear()
     return cls
 
 
 def unregister(kind: str) -> None:
     """Remove a kind added by `register` (tests that define a channel of their own)."""
     CHANNELS.pop(kind, None)
-    _derived_cache_clear()
 
 
 def _order(kind: str) -> tuple:
@@ -126,10 +124,6 @@ def send_options(kind: str, **options) -> dict:
     cls = CHANNELS.get(kind)
     accepted = accepted_options(cls) if cls else frozenset()
     return {name: value for name, value in options.items() if name in accepted}
-
-
-def _derived_cache_clear() -> None:
-    accepted_options.cache_clear()
 
 
 def channel_for(kind: str, target, **options) -> Channel:
