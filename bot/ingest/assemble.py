@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.cleanup import join_spaces, section_heading
 from bot.ingest.facts import find_doc_date, find_doc_number, find_issuer, find_title
-from bot.ingest.paragraphs import ProseReading, is_dated, read_prose
+from bot.ingest.paragraphs import PROSE_REVIEW, ProseReading, is_dated, read_prose
 from bot.ingest.tables import TableReader
 from bot.model import Document, Flag, Task
 from bot.units.assign import task_label
@@ -62,10 +62,12 @@ def section_flags(tasks: list[Task]) -> list[Flag]:
 
 
 def review_flags(tasks: list[Task]) -> list[Flag]:
+    """One flag per review note; units read from a sentence have a code of their own."""
     flags = []
     for task in tasks:
         where = task_label(task)
-        flags.extend(Flag("row-review", f"{where}：{note}", task.no) for note in task.review)
+        flags.extend(Flag("units-from-prose" if note == PROSE_REVIEW else "row-review", f"{where}：{note}", task.no)
+                     for note in task.review)
     return flags
 
 

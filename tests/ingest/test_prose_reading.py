@@ -88,6 +88,8 @@ def test_a_notice_in_one_paragraph_with_units_as_the_subject():
     assert [(t.no, t.title, t.raw_units, t.units_source) for t in tasks] == [
         (1, "全面排查", "各区住房城乡建设局", "prose"), (2, "限期整改", "各燃气企业", "prose"), (3, "加强督导", "市燃气管理处", "prose")]
     assert all(PROSE_REVIEW in t.review for t in tasks)
+    flags = assemble([Line(t) for t in text.splitlines()]).flags
+    assert [f.code for f in flags] == ["units-from-prose"] * 3 and flags[0].message.startswith("第1项：")
 
 
 def test_each_stage_is_a_task_whose_text_carries_its_range():
