@@ -20,7 +20,7 @@ __all__ = ["actor_name", "as_of_option", "by_option", "parse_day", "resolve_as_o
 def store_session(*, create: bool = False) -> Iterator[tuple[Session, Settings]]:
     """Settings plus a session on the migrated store; commits at the end, rolls back on error.
 
-    Only commands that bring data in (`import`, `init`) pass create=True: any other command
+    Only commands that bring data in (`import`, `config apply`) pass create=True: any other command
     run from the wrong directory would otherwise start an empty database silently.
     """
     settings = load_settings()

@@ -104,7 +104,7 @@ def _missing_file(path: Path | None) -> bool:
 def missing_database(shown: str) -> str:
     return (f"数据库 {shown} 不存在，本命令不会新建数据库。请在项目目录中运行，"
             "或用 DUBAN_DATABASE_URL（或 .env）指向正在使用的数据库；"
-            "第一次使用请先导入任务清单（python -m bot import 文件路径）或运行 python -m bot init。")
+            "第一次使用请先导入任务清单（python -m bot import 文件路径）或应用配置（python -m bot config apply）。")
 
 
 def _unmigrated(engine: Engine) -> bool:
