@@ -54,9 +54,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scan.pdf"
         render_scan_pdf(page_markdown(), path)
+        env = {**os.environ, "DUBAN_CONFIG_DIR": str(Path(tmp) / "office")}  # a fresh office, as after `init`
+        subprocess.run([sys.executable, "-m", "bot", "init", env["DUBAN_CONFIG_DIR"]], cwd=ROOT, check=True, capture_output=True)
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "bot", "extract", str(path), "--format", "json"],
-                              cwd=ROOT, capture_output=True, text=True)
+                              cwd=ROOT, capture_output=True, text=True, env=env)
         cold_s = time.perf_counter() - start
     best = min(runs)
     ok = "达标" if best < TARGET_S else "未达标"

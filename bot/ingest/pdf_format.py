@@ -1,9 +1,10 @@
-"""PDF: the text layer with pdfplumber (ruled tables → rows, text → lines); pages without one through OCR.
+"""PDF: the text layer (ruled tables → rows, text → lines); pages without one through OCR.
 
-pypdfium2 opens the file first: it answers "encrypted?" and "how many pages?" in
-milliseconds, so a locked or 500-page file is refused before anything is parsed, and it
-renders the scanned pages for OCR. (PyMuPDF is avoided: its AGPL licence is not one an
-office can accept.)
+pypdfium2 (C, fast) opens the file first: it answers "encrypted?", "how many pages?" and
+"how many characters?" in milliseconds, so a locked, 500-page or packed file is refused
+before anything is parsed; it reads the text of pages that draw no lines and renders the
+scanned pages for OCR. pdfplumber, ten times slower, reads only pages with rulings, for
+their tables. (PyMuPDF is avoided: its AGPL licence is not one an office can accept.)
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from io import BytesIO
 
 from bot.errors import DubanError
 from bot.ingest.blocks import Block
-from bot.ingest.layout import Box, Page, Table, cell_text, page_blocks
+from bot.ingest.layout import Box, Page, Table, cell_text, line_boxes, page_blocks
 from bot.model import Flag
 
 MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
@@ -20,7 +21,7 @@ MAX_OCR_PAGES = 20  # about 10 s a page on two cores
 MAX_PAGE_CHARS = 20_000  # a dense A4 page holds about 2,000; pdfplumber keeps an object per character
 _ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
 _READABLE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
-_GARBLED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
+_GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
 
 
 def _opened(data: bytes, name: str):
@@ -35,16 +36,39 @@ def _opened(data: bytes, name: str):
         raise DubanError(f"{name}: PDF 文件已损坏，无法打开。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
 
 
-def _scanned(page) -> bool | None:
-    """True for a page to OCR: an image without a text layer, or a layer without a ToUnicode map
-    ("(cid:123)", private-use code points); None for an empty page."""
-    text = "".join(c["text"] for c in page.chars)
+def _kind(page, textpage) -> str:
+    """"scan" for a page to OCR (an image without a text layer, or a layer without a ToUnicode
+    map: private-use or replacement code points), "text", or "empty"."""
+    import pypdfium2.raw as raw
+
+    text = textpage.get_text_range()
     readable = len(_READABLE.findall(text))
     if len(_GARBLED.findall(text)) > readable:
-        return True
-    if readable < 10:
-        return True if page.images else (None if not readable else False)
-    return False
+        return "scan"
+    if readable >= 10:
+        return "text"
+    if any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
+        return "scan"
+    return "text" if readable else "empty"
+
+
+def _ruled(page) -> bool:
+    """Whether the page draws lines or rectangles: only then can it hold a ruled table."""
+    import pypdfium2.raw as raw
+
+    return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2))
+
+
+def _pdfium_page(page, textpage) -> Page:
+    """A page without rulings: pdfium's text runs, one or more per printed line (fast, in C)."""
+    height = page.get_height()
+    runs = []
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if text:
+            runs.append(Box(left, height - top, right, height - bottom, text))
+    return Page(height, line_boxes(runs))
 
 
 def _inside(line: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -52,7 +76,8 @@ def _inside(line: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _text_page(page) -> Page:
+def _plumber_page(page) -> Page:
+    """A page with rulings: pdfplumber's tables as rows, the text outside them as lines."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     items: list[Box | Table] = [
@@ -60,6 +85,7 @@ def _text_page(page) -> Page:
         for line in page.extract_text_lines() if not _inside(line, boxes)
     ]
     items += [Table(t.bbox[1], [[cell_text(c) for c in row] for row in t.extract()]) for t in tables]
+    page.close()
     return Page(page.height, sorted(items, key=lambda item: item.top))
 
 
@@ -85,34 +111,40 @@ def _pages(numbers: list[int]) -> str:
 
 def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
     """The PDF's blocks and its reading flags (an "ocr" flag when any page was read by OCR)."""
-    import pdfplumber
-
     pdf = _opened(data, name)
     try:
         count = len(pdf)
         if count > MAX_PAGES:
             raise DubanError(f"{name}: PDF 共 {count} 页，超过上限 {MAX_PAGES} 页，不像一份任务清单。"
                              "请把任务清单所在的页另存为单独的 PDF（如 WPS“PDF 拆分”）后再导入")
-        for number in range(count):
-            chars = pdf[number].get_textpage().count_chars()
-            if chars > MAX_PAGE_CHARS:
-                raise DubanError(f"{name}: PDF 第 {number + 1} 页有 {chars} 个字符，超过每页上限 {MAX_PAGE_CHARS}，"
-                                 "不像正常的公文页面。请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
         pages: dict[int, Page] = {}
         scanned: list[int] = []
+        plumber = None
         try:
-            with pdfplumber.open(BytesIO(data)) as plumber:
-                for number, page in enumerate(plumber.pages):
-                    kind = _scanned(page)
-                    if kind:
-                        scanned.append(number)
-                    elif kind is False:
-                        pages[number] = _text_page(page)
-                    page.close()
+            for number in range(count):
+                page = pdf[number]
+                textpage = page.get_textpage()
+                chars = textpage.count_chars()
+                if chars > MAX_PAGE_CHARS:
+                    raise DubanError(f"{name}: PDF 第 {number + 1} 页有 {chars} 个字符，超过每页上限 {MAX_PAGE_CHARS}，"
+                                     "不像正常的公文页面。请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
+                kind = _kind(page, textpage)
+                if kind == "scan":
+                    scanned.append(number)
+                elif kind == "text" and _ruled(page):
+                    import pdfplumber
+
+                    plumber = plumber or pdfplumber.open(BytesIO(data))
+                    pages[number] = _plumber_page(plumber.pages[number])
+                elif kind == "text":
+                    pages[number] = _pdfium_page(page, textpage)
         except DubanError:
             raise
         except Exception as exc:  # pdfminer raises many unrelated types for damaged files
             raise DubanError(f"{name}: PDF 文字层无法读取（{type(exc).__name__}）。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
+        finally:
+            if plumber is not None:
+                plumber.close()
         flags: list[Flag] = []
         if scanned:
             ocr_pages, flags = _ocr_pages(pdf, scanned, name)
