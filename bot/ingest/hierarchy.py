@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
 from bot.ingest.markers import Marker, item_marker, split_inline, stage_heading
-from bot.ingest.prose_units import UnitsFound, split_trailing_units, take_line, take_parentheticals, take_trailing_labels
+from bot.ingest.prose_units import UnitsFound, split_trailing_units, take_line, take_parentheticals, take_trailing_labels, unbracket_labels
 from bot.model import Flag
 
 # Lines that end the numbered text: signature, date, 抄送, attachments.
@@ -56,7 +56,7 @@ class Node:
     head: str = ""  # a heading line standing over the item's text, if it has one
 
     def finish(self) -> None:
-        body = [p for p in self.parts if not take_line(p, self.found)]
+        body = [p for p in map(unbracket_labels, self.parts) if not take_line(p, self.found)]
         if body and is_heading(body[0]) and len(body) > 1:  # "三、组织保障" over a paragraph of its own
             self.head = join_spaces(body.pop(0))
         self.text = take_trailing_labels(take_parentheticals(join_spaces(" ".join(body)), self.found), self.found)

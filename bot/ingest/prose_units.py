@@ -18,8 +18,20 @@ from bot.ingest.cleanup import HAN, join_spaces
 from bot.units.cell import ROLE_AT_END, UNIT_LABEL, bracket_spans, split_names, split_outside_brackets
 
 _LABEL = re.compile(rf"(?:{UNIT_LABEL})\s*[：:]")
-_DEADLINE_LABEL = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|完成期限|时间要求)\s*[：:]")
-_CONTACT_LABEL = re.compile(r"(?:责任人|联系人|牵头领导|责任领导|分管领导|负责人)\s*[：:]")
+_DEADLINE_WORDS = "完成时限|完成时间|时间节点|时限要求|完成期限|时间要求"
+_CONTACT_WORDS = "责任人|联系人|牵头领导|责任领导|分管领导|负责人"
+_DEADLINE_LABEL = re.compile(rf"(?:{_DEADLINE_WORDS})\s*[：:]")
+_CONTACT_LABEL = re.compile(rf"(?:{_CONTACT_WORDS})\s*[：:]")
+_BRACKETED_LABEL = re.compile(rf"[【\[〔]\s*({UNIT_LABEL}|{_DEADLINE_WORDS}|{_CONTACT_WORDS})\s*[】\]〕]\s*[：:]?")
+
+
+def unbracket_labels(text: str) -> str:
+    """"【牵头单位】市发改委【配合单位】市财政局" → "牵头单位：市发改委；配合单位：市财政局"."""
+    def label(match: re.Match) -> str:
+        after_words = match.start() and text[match.start() - 1] not in "。；;，,：: \u3000"
+        return ("；" if after_words else "") + match.group(1) + "："
+
+    return _BRACKETED_LABEL.sub(label, text)
 _ANY_LABEL = re.compile(f"{_LABEL.pattern}|{_DEADLINE_LABEL.pattern}|{_CONTACT_LABEL.pattern}")
 _MAX_UNITS_TEXT = 160
 _UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"

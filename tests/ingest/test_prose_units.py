@@ -51,3 +51,11 @@ def test_a_sentence_is_not_a_unit_line():
 @pytest.mark.parametrize("text, expected", SUBJECT_EXAMPLES, ids=[e[0][:12] for e in SUBJECT_EXAMPLES])
 def test_units_that_are_the_subject_of_the_sentence(text, expected):
     assert subject_units(text) == expected
+
+
+def test_labels_in_brackets_read_like_labels_with_a_colon():
+    from bot.ingest.prose_units import unbracket_labels
+
+    assert unbracket_labels("【牵头单位】市发改委【配合单位】市财政局") == "牵头单位：市发改委；配合单位：市财政局"
+    assert unbracket_labels("年底前完成。【完成时限】2024年11月底") == "年底前完成。完成时限：2024年11月底"
+    assert unbracket_labels("【责任单位：市教育局】") == "【责任单位：市教育局】"
