@@ -10,6 +10,7 @@ web_sessions     one per login; the cookie carries a random token, the row only 
 audit_entries    who changed what, when, before → after (JSON), for every admin change
 app_secrets      the key that signs cookies and forms, made once and shared by all processes
 corrections      what a person changed in what was read (see bot/store/corrections.py)
+pending_uploads  an uploaded file's reading, shown as a preview until the admin imports it
 """
 from __future__ import annotations
 
@@ -86,6 +87,18 @@ class CorrectionRow(Base):
     actor: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class PendingUpload(Base):
+    __tablename__ = "pending_uploads"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    reading: Mapped[dict]
+    sha256: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AppSecret(Base):

@@ -288,3 +288,17 @@ def _sync_milestones(session: Session, task: Task, milestones: list[ExtractedMil
             row.removed_at = now
             result.changes.append(f"{label} 删除时间节点{_what(row.expr)} {row.due}")
             result.replan_rows.append(row)
+
+
+def withdraw_document(session: Session, doc: Document, now: datetime) -> list[Milestone]:
+    """Mark a document withdrawn: its tasks and milestones removed (never deleted), so every
+    reminder of it is cancelled by the replan the caller runs on the rows returned."""
+    doc.withdrawn_at = doc.withdrawn_at or now
+    rows = []
+    for task in session.scalars(select(Task).where(Task.document_id == doc.id)):
+        task.removed_at = task.removed_at or now
+        for row in task.milestones:
+            row.removed_at = row.removed_at or now
+            rows.append(row)
+    session.flush()
+    return rows

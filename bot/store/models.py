@@ -139,6 +139,7 @@ class Document(Base):
     issuer: Mapped[str] = mapped_column(Text, default="")
     doc_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
     reading: Mapped[dict | None]  # the Extraction as read, before corrections (bot/store/corrections.py)
+    withdrawn_at: Mapped[datetime | None]  # withdrawn in the console: its reminders stopped, history kept
     source: Mapped[str] = mapped_column(Text, default="")
     sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)

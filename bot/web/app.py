@@ -55,7 +55,7 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
         MAX_CONTENT_LENGTH=UPLOAD_LIMIT,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires on its own
     )
-    app.extensions["duban"] = {"settings": settings, "clock": clock, "engine": engine}
+    app.extensions["duban"] = {"settings": settings, "clock": clock, "engine": engine, "sessions": make_session}
     CSRFProtect(app)
 
     @app.before_request
@@ -115,10 +115,11 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     def health():
         return {"ok": True}
 
-    from bot.web import auth, dashboard
+    from bot.web import auth, dashboard, documents
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(documents.bp)
     app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
     app.permanent_session_lifetime = timedelta(hours=8)
     return app

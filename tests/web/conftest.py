@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -43,13 +45,43 @@ def clock() -> Clock:
     return Clock(datetime(2024, 6, 20, 1, 0, tzinfo=timezone.utc))
 
 
+def _prepare(invoke, seed_path) -> None:
+    """The seed imported as of 2024-06-20 and two accounts."""
+    invoke("import", str(seed_path), "--as-of", "2024-06-20")
+    invoke("users", "add", "admin", "--role", "admin", "--password-stdin", input=ADMIN_PASSWORD + "\n")
+    invoke("users", "add", "viewer", "--role", "viewer", "--password-stdin", input=VIEWER_PASSWORD + "\n")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, seed_path) -> Path:
+    """A prepared SQLite file made once; each SQLite test starts from a copy of it."""
+    from bot.store import close_stores
+    from tests.conftest import write_office_config
+
+    folder = tmp_path_factory.mktemp("web-template")
+    database = folder / "template.sqlite3"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DUBAN_DATABASE_URL", f"sqlite:///{database}")
+        mp.setenv("DUBAN_CONFIG_DIR", str(write_office_config(folder / "config")))
+        runner = CliRunner()
+
+        def invoke(*args, input=None):
+            result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+
+        _prepare(invoke, seed_path)
+    close_stores()
+    return database
+
+
 @pytest.fixture
-def app(cli_run, seed_path, clock, db_url):
+def app(cli_run, seed_path, clock, db_url, request):
     from bot.web import create_app
 
-    cli_run("import", str(seed_path), "--as-of", "2024-06-20")
-    cli_run("users", "add", "admin", "--role", "admin", "--password-stdin", input=ADMIN_PASSWORD + "\n")
-    cli_run("users", "add", "viewer", "--role", "viewer", "--password-stdin", input=VIEWER_PASSWORD + "\n")
+    if db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_url.removeprefix("sqlite:///"))
+    else:
+        _prepare(cli_run, seed_path)
     application = create_app(db_url, clock=clock)
     application.config.update(TESTING=True)
     return application
