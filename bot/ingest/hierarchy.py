@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
 from bot.ingest.markers import Marker, item_marker, split_inline, stage_heading
-from bot.ingest.prose_units import UnitsFound, split_trailing_units, take_line, take_parentheticals, take_trailing_labels, unbracket_labels
+from bot.ingest.prose_units import (UnitsFound, split_trailing_units, take_line, take_parentheticals,
+                                     take_trailing_labels, unbracket_labels)
 from bot.model import Flag
 
 # Lines that end the numbered text: signature, date, 抄送, attachments.
@@ -20,6 +21,7 @@ END_OF_ITEMS = re.compile(
     r"|^[0-9〇○零一二三四五六七八九十]{4}\s*年.{1,3}月.{1,3}日\s*(印发)?$"
 )
 _TITLE_END = re.compile(r"[。：:；;]")
+_CLAUSE_END = re.compile(r"[，,]")
 _TITLE_MAX = 40
 _HEADING_MAX = 26  # a 公文 line holds 28 characters: a wrapped line is full and punctuated
 _STAGE_RANK = 1.5
@@ -31,7 +33,7 @@ _TITLE_LABEL = re.compile(r"^(?:重点任务|重点工作|工作任务|任务名
 def split_title(text: str) -> str:
     """The item's headline: its first sentence, else its first clause, else its opening words."""
     text = _TITLE_LABEL.sub("", text)
-    for pattern in (_TITLE_END, re.compile(r"[，,]")):
+    for pattern in (_TITLE_END, _CLAUSE_END):
         match = pattern.search(text)
         if match and match.start() <= _TITLE_MAX:
             return text[: match.start()]

@@ -115,8 +115,9 @@ def is_bare_units(text: str) -> bool:
 
 def split_trailing_units(text: str) -> tuple[str, str]:
     """(text, its closing unit parenthetical) — ("…年底前完成。", "（县林业局负责）") — or (text, "")."""
-    spans = bracket_spans(text.rstrip(" 。；;"))
-    if spans and spans[-1][1] == len(text.rstrip(" 。；;")) and is_units_statement(text[spans[-1][0] + 1 : spans[-1][1] - 1]):
+    body = text.rstrip(" 。；;")
+    spans = bracket_spans(body)
+    if spans and spans[-1][1] == len(body) and is_units_statement(body[spans[-1][0] + 1 : -1]):
         start, end = spans[-1]
         return text[:start] + text[end:], text[start:end]
     return text, ""

@@ -3,7 +3,8 @@ import pytest
 
 from bot.ingest.markers import EXAMPLES as MARKER_EXAMPLES
 from bot.ingest.markers import STAGE_EXAMPLES, item_marker, split_inline, stage_heading
-from bot.ingest.prose_units import PARENTHETICAL_EXAMPLES, SUBJECT_EXAMPLES, UnitsFound, subject_units, take_line, take_parentheticals
+from bot.ingest.prose_units import (PARENTHETICAL_EXAMPLES, SUBJECT_EXAMPLES, UnitsFound, subject_units, take_line,
+                                     take_parentheticals)
 
 
 @pytest.mark.parametrize("line, expected", MARKER_EXAMPLES, ids=[e[0] for e in MARKER_EXAMPLES])
@@ -23,7 +24,8 @@ def test_a_paragraph_is_cut_only_where_the_next_number_follows():
     assert split_inline("推进实施。2.5万人次完成培训。", {"num": 1}) == ["推进实施。2.5万人次完成培训。"]
 
 
-@pytest.mark.parametrize("text, left, units, deadlines", PARENTHETICAL_EXAMPLES, ids=[e[0][:12] for e in PARENTHETICAL_EXAMPLES])
+@pytest.mark.parametrize("text, left, units, deadlines", PARENTHETICAL_EXAMPLES,
+                         ids=[e[0][:12] for e in PARENTHETICAL_EXAMPLES])
 def test_unit_parentheticals_in_every_bracket_and_wording(text, left, units, deadlines):
     found = UnitsFound()
     assert take_parentheticals(text, found) == left
