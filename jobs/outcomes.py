@@ -29,26 +29,9 @@ from sqlalchemy.orm import Session
 
 from bot.notify import DeliveryResult
 from bot.plan.notices import raise_notice
-from bot.plan.states import REMINDER
+from bot.plan.states import CANCELLED, EXPIRED, FAILED, PENDING, PLANNED, QUEUED, REMINDER, RETRY, SENDING, SENT
 from bot.plan.transitions import EventLog, event_row, transition
-from bot.store.models import (
-    ADMIN,
-    CANCELLED,
-    EXPIRED,
-    FAILED,
-    PENDING,
-    PLANNED,
-    QUEUED,
-    RETRY,
-    SENDING,
-    SENT,
-    Delivery,
-    Message,
-    MessageReminder,
-    Reminder,
-    ReminderEvent,
-    UTCDateTime,
-)
+from bot.store.models import ADMIN, Delivery, Message, MessageReminder, Reminder, ReminderEvent, UTCDateTime
 from jobs.channels import ROBOTS, contact_problem
 from jobs.policy import DeliveryPolicy
 
