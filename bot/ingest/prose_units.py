@@ -55,6 +55,7 @@ PARENTHETICAL_EXAMPLES = (
     ("落实纲要（2021—2035年）要求（以下简称“纲要”）。", "落实纲要（2021—2035年）要求（以下简称“纲要”）。", [], []),
     ("由市政府办公室（市长信箱）受理。", "由市政府办公室（市长信箱）受理。", [], []),
     ("6月底前完成（含整改）。", "6月底前完成（含整改）。", [], []),
+    ("6月底前完成。（责任人：王某）", "6月底前完成。", [], []),
 )
 SUBJECT_EXAMPLES = (
     ("县应急管理局要于6月20日前组织演练，各企业要在6月底前开展演练。", ["县应急管理局", "各企业"]),
@@ -132,7 +133,7 @@ def take_parentheticals(text: str, found: UnitsFound) -> str:
     for start, end in bracket_spans(text):
         inner = text[start + 1 : end - 1]
         closing = not text[end:].strip() or text[end:].lstrip()[0] in "。；;\n"
-        if is_units_statement(inner) or closing and is_bare_units(inner):
+        if is_units_statement(inner) or closing and is_bare_units(inner) or _CONTACT_LABEL.match(inner.strip()):
             found.add(join_spaces(inner), "bracket")
             out.append(text[last:start])
             last = end

@@ -110,6 +110,8 @@ def test_each_stage_is_a_task_whose_text_carries_its_range():
 def test_a_deadline_and_a_contact_inside_the_parenthetical_leave_the_units():
     (task,) = read("1. 稳定就业。新增就业2万人。（责任单位：市人社局，完成时限：2024年12月底；责任人：王某）").tasks
     assert (task.raw_units, task.deadline_text, task.contact) == ("责任单位：市人社局", "2024年12月底", "王某")
+    (task,) = read("1. 开展检查。6月底前完成。（责任人：李某）").tasks
+    assert (task.raw_units, task.contact, task.measures) == ("", "李某", "开展检查。6月底前完成。")
 
 
 def test_a_parenthetical_wrapped_over_a_line_break_is_read_whole():
