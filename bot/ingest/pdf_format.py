@@ -9,6 +9,7 @@ their tables. (PyMuPDF is avoided: its AGPL licence is not one an office can acc
 from __future__ import annotations
 
 import re
+import zlib
 from io import BytesIO
 
 from bot.errors import DubanError
@@ -18,10 +19,36 @@ from bot.model import Flag
 
 MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
 MAX_OCR_PAGES = 20  # about 10 s a page on two cores
+MAX_UNPACKED = 200 * 1024 * 1024  # all compressed streams together: twenty scanned pages fit, a zip bomb does not
 MAX_PAGE_CHARS = 20_000  # a dense A4 page holds about 2,000; pdfplumber keeps an object per character
 _ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
 _READABLE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
 _GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
+
+
+_STREAM = re.compile(rb">>\s*stream\r?\n")
+
+
+def check_unpacked(data: bytes, name: str) -> None:
+    """Refuse a PDF whose Flate streams inflate past MAX_UNPACKED (a 400 KB file can hold 400 MB of
+    page operators), measured by inflating at most that much, before pdfium or pdfminer parse them."""
+    budget, view = MAX_UNPACKED, memoryview(data)
+    for match in _STREAM.finditer(data):
+        if b"FlateDecode" not in data[max(0, match.start() - 400): match.start()]:
+            continue
+        inflater, pending = zlib.decompressobj(), view[match.end():]
+        try:
+            while budget >= 0 and not inflater.eof:
+                inflated = len(inflater.decompress(pending, 1 << 22))  # 4 MB at a time, then dropped
+                budget -= inflated
+                pending = inflater.unconsumed_tail
+                if not inflated:
+                    break
+        except zlib.error:
+            continue  # a damaged stream: the parsers report it
+        if budget < 0:
+            raise DubanError(f"{name}: PDF 解压后超过 {MAX_UNPACKED // 1024 // 1024} MB，不像正常的任务清单（可能是压缩炸弹）。"
+                             "请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
 
 
 def _opened(data: bytes, name: str):
@@ -111,6 +138,7 @@ def _pages(numbers: list[int]) -> str:
 
 def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
     """The PDF's blocks and its reading flags (an "ocr" flag when any page was read by OCR)."""
+    check_unpacked(data, name)
     pdf = _opened(data, name)
     try:
         count = len(pdf)

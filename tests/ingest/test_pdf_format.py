@@ -157,3 +157,35 @@ def test_a_page_packed_with_characters_is_refused_before_pdfplumber_builds_an_ob
     with pytest.raises(DubanError, match=f"第 1 页有 .* 个字符，超过每页上限 {MAX_PAGE_CHARS}") as error:
         read_document(path)
     assert error.value.exit_code == 2
+
+
+def bomb_pdf(path: Path, unpacked_mb: int) -> Path:
+    """One page whose content stream inflates to `unpacked_mb` MB of no-op operators."""
+    import zlib
+
+    stream = zlib.compress(b"q Q " * (unpacked_mb << 18), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    path.write_bytes(out + b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return path
+
+
+def test_a_pdf_whose_streams_inflate_past_the_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    from bot.ingest import pdf_format
+
+    monkeypatch.setattr(pdf_format, "MAX_UNPACKED", 8 * 1024 * 1024)
+    path = bomb_pdf(tmp_path / "bomb.pdf", 16)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(DubanError, match="解压后超过 8 MB") as error:
+        read_document(path)
+    assert error.value.exit_code == 2
+    small = bomb_pdf(tmp_path / "small.pdf", 4)  # under the limit: read, and found empty
+    with pytest.raises(DubanError, match="没有找到可识别的任务"):
+        read_document(small)
