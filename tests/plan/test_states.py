@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -38,8 +39,13 @@ def test_the_table_covers_every_status_and_each_move_says_what_it_means():
     assert not REMINDER.allows("sent", "queued")  # a delivered reminder is never queued twice
 
 
-def test_only_the_transitions_module_and_the_bulk_success_path_write_reminder_events():
-    writers = sorted(str(p.relative_to(ROOT)) for d in ("bot", "jobs") for p in (ROOT / d).rglob("*.py")
-                     if "ReminderEvent" in p.read_text(encoding="utf-8"))
-    assert writers == ["bot/plan/transitions.py", "bot/store/models.py", "jobs/outcomes.py"]
+def sources_with(pattern: str) -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for d in ("bot", "jobs") for p in (ROOT / d).rglob("*.py")
+                  if re.search(pattern, p.read_text(encoding="utf-8")))
+
+
+def test_only_the_transitions_module_and_the_bulk_success_path_change_reminders_and_write_their_events():
+    assert sources_with("ReminderEvent") == ["bot/plan/transitions.py", "bot/store/models.py", "jobs/outcomes.py"]
+    assert sources_with(r"\brem\.status(, [^=]+)? = ") == ["bot/plan/transitions.py"]  # an assignment, not ==
+    assert sources_with(r"update\(Reminder\)") == ["jobs/outcomes.py"]
     assert "SENT_EDGE = REMINDER.edge(" in (ROOT / "jobs/outcomes.py").read_text(encoding="utf-8")
