@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.errors import DubanError
 from bot.model import Context, Document, Extraction, Flag
-from bot.units import Directory, assign_units, load_directory
+from bot.units import Directory, assign_units, reading_directory
 
 
 def _working_year(document: Document, year: int | None, doc_date: date | None) -> int:
@@ -44,7 +44,9 @@ def extract_document(
     """Read (unless given a Document), fill units, extract milestones, gather every warning.
 
     `year` and `doc_date` override what the document says; `implicit_due` (month, day) is
-    the due date of undated tasks, by default `implicit_due` from config/settings.yaml.
+    the due date of undated tasks, by default `implicit_due` from the office's settings.yaml.
+    Without a `directory`, the office's one is used, or none (names as written, and a note)
+    when no office is configured here: reading a document needs no set-up.
     """
     from bot.config.settings import load_settings
     from bot.extract import extract_task
@@ -53,7 +55,10 @@ def extract_document(
     document.doc_date = doc_date or document.doc_date
     document.year = _working_year(document, year, document.doc_date)
     warnings: list[Flag] = list(document.flags)
-    warnings += assign_units(document, directory or load_directory())
+    if directory is None:
+        directory, note = reading_directory()
+        warnings += [Flag("no-directory", note)] if note else []
+    warnings += assign_units(document, directory)
     ctx = Context(year=document.year, doc_date=document.doc_date,
                   implicit_due=implicit_due or load_settings().implicit_due)
     milestones = []

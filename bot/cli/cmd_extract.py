@@ -89,7 +89,7 @@ def extract(path: str, year: int | None, doc_date: date | None, units_path: str 
     from bot.pipeline import extract_document
     from bot.units import load_directory
 
-    directory = load_directory(units_path)
+    directory = load_directory(units_path) if units_path else None  # None: the office's, or none configured
     if path == "-":
         text = sys.stdin.read(MAX_BYTES + 1)
         if len(text) > MAX_BYTES:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config.paths import UNITS_ENV, units_file
+from bot.config.paths import DEFAULT_DIR, ENV_DIR, UNITS_ENV, units_file
 from bot.config.yamlfile import parse_yaml, read_text
 from bot.errors import DubanError
 
@@ -143,6 +143,22 @@ def load_directory(path: str | Path | None = None) -> Directory:
                else f"请检查路径，或运行 python -m bot init {path.parent} 生成一份带注释的示例配置")
         raise DubanError(f"找不到单位目录 {path}{source}：{how}，再按本单位修改。")
     return _parsed(read_text(path), str(path))
+
+
+NO_DIRECTORY = ("未配置单位目录（当前目录下没有 config/，也未设置 DUBAN_CONFIG_DIR 或 DUBAN_UNITS），"
+                "责任单位按原文保留、未做简称和分组换算；运行 python -m bot init config 生成本单位的配置目录后即可换算")
+
+
+def reading_directory(path: str | Path | None = None) -> tuple[Directory, str | None]:
+    """The directory for reading a document, and a note when there is none.
+
+    Reading needs no office: with no folder named anywhere and no ./config, names are kept as
+    written (an empty directory) and the note says so. A folder that is named or present but
+    lacks units.yaml is still the error of `load_directory`: that is an office's mistake.
+    """
+    if path is None and not os.environ.get(UNITS_ENV) and not os.environ.get(ENV_DIR) and not Path(DEFAULT_DIR).exists():
+        return Directory([], "（未配置）"), NO_DIRECTORY
+    return load_directory(path), None
 
 
 @lru_cache(maxsize=8)
