@@ -49,6 +49,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def governed_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
     """For each deadline span (sorted, non-overlapping) the span of its action, or None."""
+    if not spans:
+        return []
     layout = _Layout(text)
     result: list[tuple[int, int] | None] = []
     i = 0

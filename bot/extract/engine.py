@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.extract.rule import InvalidDate, Recurrence, Rule
-from bot.extract.table import BY_GATE, GATE_CHARS
+from bot.extract.table import GATE_CHARS, RULES_BY_CHAR
 from bot.extract.tails import read_tail
 from bot.model import Context
 
@@ -45,15 +45,14 @@ class Hit:
 
 def _candidates(text: str, ctx: Context) -> list[tuple[int, int, int, Hit]]:
     found = []
-    present = set(GATE_CHARS.findall(text))
-    for gate, rules in BY_GATE:
-        if present.isdisjoint(gate):
-            continue
-        for order, rule in rules:
-            for m in rule.pattern.finditer(text):
-                hit = _reading(rule, m, text, ctx)
-                if hit is not None:
-                    found.append((hit.start - hit.end, hit.start, order, hit))
+    opened: set = set()
+    for c in set(GATE_CHARS.findall(text)):
+        opened |= RULES_BY_CHAR[c]
+    for order, rule in opened:
+        for m in rule.pattern.finditer(text):
+            hit = _reading(rule, m, text, ctx)
+            if hit is not None:
+                found.append((hit.start - hit.end, hit.start, order, hit))
     return found
 
 
@@ -74,9 +73,12 @@ def _reading(rule: Rule, m: re.Match, text: str, ctx: Context) -> Hit | None:
 
 def scan(text: str, ctx: Context) -> list[Hit]:
     """The chosen readings of `text`, left to right."""
+    found = _candidates(text, ctx)
+    if len(found) < 2:
+        return [hit for *_, hit in found]
     chosen: list[Hit] = []
     claimed = bytearray(len(text))
-    for *_, hit in sorted(_candidates(text, ctx), key=lambda c: c[:3]):
+    for *_, hit in sorted(found, key=lambda c: c[:3]):
         if claimed.find(1, hit.start, hit.end) == -1:
             claimed[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)

@@ -68,3 +68,8 @@ def with_first_char_guard(pattern: str) -> str:
     if nullable or not chars:
         return pattern
     return f"(?=[{''.join(sorted(chars))}])(?:{pattern})"
+
+
+def guarded(pattern: str) -> re.Pattern:
+    """`pattern` compiled behind its first-character guard."""
+    return re.compile(with_first_char_guard(pattern))

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from bot.extract.first_chars import guarded
 from bot.numerals import NUMERAL_CHARS, parse_numeral
 
 # One-to-one rewrites keep offsets unchanged, so they run first (str.translate, in C).
@@ -30,7 +31,7 @@ _NUMERAL = (f"[{NUMERAL_CHARS}](?: *[{NUMERAL_CHARS}])*"
             "(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))")
 # OCR inserts spaces anywhere; only a space between two Latin letters carries meaning.
 _SPACE = r" +(?![A-Za-z])|(?<![A-Za-z]) +"
-_REWRITE = re.compile(f"(?P<num>{_NUMERAL})|(?P<space>{_SPACE})")
+_REWRITE = guarded(f"(?P<num>{_NUMERAL})|(?P<space>{_SPACE})")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Union
 
-from bot.extract.first_chars import with_first_char_guard
+from bot.extract.first_chars import guarded
 from bot.model import Context
 
 EXAMPLE_CONTEXT = Context(year=2024, doc_date=date(2024, 5, 22))
@@ -71,7 +71,7 @@ class Rule:
 
 def rule(name: str, pattern: str, resolve, examples: Iterable[tuple[str, str | None]], gate: str,
          review: str = "") -> Rule:
-    return Rule(name, re.compile(with_first_char_guard(pattern)), resolve, tuple(examples), gate, review)
+    return Rule(name, guarded(pattern), resolve, tuple(examples), gate, review)
 
 
 def build_table(*families: Iterable[Rule]) -> tuple[Rule, ...]:

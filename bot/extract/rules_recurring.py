@@ -53,21 +53,21 @@ def month_days(m) -> str:
             f"BYSETPOS={','.join(str(i) for i in range(1, len(days) + 1))}")
 
 
-# Whole periods, one row each: (name, unit regex, RRULE body, may the period word stand alone).
+# Whole periods, one row each: (name, unit regex, RRULE body, may the period word stand alone, gate).
 PERIODS = (
-    ("每月底", "月", "FREQ=MONTHLY;BYMONTHDAY=-1", True,
+    ("每月底", "月", "FREQ=MONTHLY;BYMONTHDAY=-1", True, "每按",
      [("每月底前", "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20241231"), ("按月", "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20241231")]),
-    ("每季度末", "季度?", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1", True,
+    ("每季度末", "季度?", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1", True, "季",
      [("每季度末", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231"),
       ("按季度", "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;UNTIL=20241231")]),
-    ("每半年", "半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1", True,
+    ("每半年", "半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1", True, "半",
      [("每半年", "FREQ=MONTHLY;BYMONTH=6,12;BYMONTHDAY=-1;UNTIL=20241231")]),
-    ("每半月", "半个?月", "FREQ=MONTHLY;BYMONTHDAY=15,-1", True,
+    ("每半月", "半个?月", "FREQ=MONTHLY;BYMONTHDAY=15,-1", True, "半",
      [("每半月", "FREQ=MONTHLY;BYMONTHDAY=15,-1;UNTIL=20241231"),
       ("每半个月", "FREQ=MONTHLY;BYMONTHDAY=15,-1;UNTIL=20241231")]),
-    ("每旬", "旬", "FREQ=MONTHLY;BYMONTHDAY=10,20,-1", True,
+    ("每旬", "旬", "FREQ=MONTHLY;BYMONTHDAY=10,20,-1", True, "旬",
      [("每旬", "FREQ=MONTHLY;BYMONTHDAY=10,20,-1;UNTIL=20241231")]),
-    ("每年底", "年年?", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", False,
+    ("每年底", "年年?", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", False, "每",
      [("每年年底前", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31;UNTIL=20241231")]),
 )
 
@@ -78,10 +78,10 @@ QUARTER_MONTHS = {"首月": 1, "第1个月": 1, "第1月": 1, "第2个月": 2, "
 WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU", "天": "SU"}
 
 
-def _period_rule(name: str, unit: str, body: str, bare_ok: bool, examples):
+def _period_rule(name: str, unit: str, body: str, bare_ok: bool, gate: str, examples):
     lead, end = ("(?:每个?|按)", "(?:底|末)?") if bare_ok else ("每", "(?:底|末)")
     return rule(name, f"{lead}(?:{unit}){end}{BY_OPT}(?!度?(?:终了|结束))", lambda m, ctx: recurrence(body, ctx), examples,
-                gate="每按")
+                gate=gate)
 
 
 def _quarter_months(m) -> str:

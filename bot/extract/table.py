@@ -20,3 +20,8 @@ BY_GATE: tuple[tuple[frozenset[str], tuple[tuple[int, Rule], ...]], ...] = tuple
     for gate in dict.fromkeys(r.gate for r in RULES)
 )
 GATE_CHARS = re.compile("[" + re.escape("".join(sorted({c for r in RULES for c in r.gate}))) + "]")
+# For each gate character, the rules it opens: a clause's characters open only these.
+RULES_BY_CHAR: dict[str, frozenset[tuple[int, Rule]]] = {
+    c: frozenset(pair for gate, rules in BY_GATE if c in gate for pair in rules)
+    for c in {c for r in RULES for c in r.gate}
+}

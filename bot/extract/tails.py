@@ -70,10 +70,15 @@ def _first_due(value) -> date:
     return value.due if isinstance(value, Recurrence) else value
 
 
+# Speed: one attempt tells whether any tail stands there at all (most readings have none).
+_ANY_TAIL = {after_by: re.compile("|".join(t.pattern.pattern for t in TAILS if t.after_by or not after_by))
+             for after_by in (False, True)}
+
+
 def read_tail(text: str, start: int, end: int, value, ctx: Context) -> tuple[object, int, str, str]:
     """(value, end, review code, tail name) of a deadline reading at text[start:end]."""
     after_by = text.endswith("前", 0, end)
-    for tail in TAILS:
+    for tail in TAILS if _ANY_TAIL[after_by].match(text, end) else ():
         if after_by and not tail.after_by:
             continue
         found = tail.pattern.match(text, end)
