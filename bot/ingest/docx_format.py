@@ -10,6 +10,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import docx
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -18,6 +19,8 @@ from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.ooxml import open_package
 
 _MAX_NESTING = 3  # tables inside tables inside cells: deeper is not a task list
+MAX_BLOCKS = 30_000  # paragraphs with text and table rows: a 200-page document has about 10 000
+_TEXT = qn("w:t")
 
 
 def docx_blocks(data: bytes, name: str) -> list[Block]:
@@ -29,20 +32,28 @@ def docx_blocks(data: bytes, name: str) -> list[Block]:
     blocks: list[Block] = []
     table_no = 0
     for element in document.element.body.iterchildren():
+        _check_count(blocks, name)
         tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
+        if tag == "p" and element.find(f".//{_TEXT}") is not None:  # python-docx's .text is slow; most empty
             text = Paragraph(element, document).text.strip()
             if text:
                 blocks.append(Line(text))
         elif tag == "tbl":
             table_no += 1
             for row in Table(element, document).rows:
+                _check_count(blocks, name)
                 cells, notes = _grid_cells(row)
                 if len(cells) > 1 and len({id(c._tc) for c in row.cells}) == 1 and not notes:
                     blocks.append(Line(cells[0]))  # one cell across the table: a caption or section heading
                 else:
                     blocks.append(Row(tuple(cells), table_no, tuple(notes)))
     return blocks
+
+
+def _check_count(blocks: list[Block], name: str) -> None:
+    if len(blocks) > MAX_BLOCKS:
+        raise DubanError(f"{name}: Word 文件有超过 {MAX_BLOCKS} 段文字和表格行，不像任务清单（可能是损坏或恶意构造的文件），"
+                         "已拒绝读取。请只保留任务清单部分，另存为新文件后再导入")
 
 
 def _grid_cells(row) -> tuple[list[str], list[str]]:

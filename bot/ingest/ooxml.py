@@ -2,7 +2,8 @@
 
 The 10 MB limit looks only at the file on disk; a few megabytes can unpack to gigabytes
 (redteam F05: a 6 MB .docx with a 2 GiB document.xml took 6 GB of memory). The sizes in
-the zip directory are checked first, so a zip bomb costs milliseconds. A member that
+the zip directory are checked first, so a zip bomb costs milliseconds; then the XML
+elements are counted, since a few MB of empty paragraphs take minutes and gigabytes to parse. A member that
 declares a small size and inflates to more is cut off by zipfile itself (it checks the
 declared size while reading).
 """
@@ -15,6 +16,7 @@ from bot.errors import DubanError
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # all XML parts together, unpacked: a long real list needs a few MB
 MAX_PART_BYTES = 64 * 1024 * 1024  # any other part (images): more than the 10 MB file could honestly hold
+MAX_XML_TAGS = 600_000  # elements in all XML parts: a 200-page Word file has about 300 000; each costs parsing
 
 
 def open_package(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
@@ -31,6 +33,10 @@ def open_package(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
             raise _too_big(name, kind, f"其中的「{info.filename}」解压后有 {_mb(info.file_size)}")
     if xml > MAX_XML_BYTES:
         raise _too_big(name, kind, f"文字内容解压后有 {_mb(xml)}（上限 {_mb(MAX_XML_BYTES)}）")
+    tags = sum(read_part(package, i.filename, name, kind).count(b"<") for i in package.infolist()
+               if i.filename.endswith((".xml", ".rels")))
+    if tags > MAX_XML_TAGS:  # millions of tiny elements fit in a few MB and take minutes to parse
+        raise _too_big(name, kind, f"含有 {tags} 个 XML 元素（上限 {MAX_XML_TAGS}）")
     return package
 
 

@@ -21,7 +21,7 @@ MAX_SHEET_ROWS = 50_000  # <row> elements in one sheet, empty ones included (eac
 MAX_COLUMNS = 100
 MAX_MERGES = 20_000
 MAX_MERGE_CELLS = 2_000_000  # cells filled or blanked by merges
-MAX_SHARED_STRINGS = 500_000
+MAX_SHARED_STRINGS = 50_000  # openpyxl reads about 30 000 a second; a task list has a few thousand
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 _FORMULA = re.compile(rb"<f[\s>/]")
 _CELL_REF = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d{1,7})"')

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.errors import DubanError
-from bot.ingest import ooxml, read_document, xlsx_format
+from bot.ingest import docx_format, ooxml, read_document, xlsx_format
 
 HEADER = ("序号", "重点任务", "具体措施", "责任单位")
 ROWS = [("1", "推进规划实施", "6月底前完成规划评估。", "保护处"), ("2", "加强协调", "9月底前完成。", "商标处")]
@@ -117,6 +117,17 @@ def test_unpacked_sizes_are_checked_before_parsing(tmp_path, monkeypatch):
         read_document(path)
     with pytest.raises(DubanError, match="Excel 文件内容异常庞大"):
         read_document(write_xlsx(tmp_path / "ok.xlsx", [HEADER, *ROWS]))
+
+
+def test_elements_are_counted_before_parsing_and_word_paragraphs_and_rows_are_capped(tmp_path, monkeypatch):
+    path = write_docx(tmp_path / "ok.docx")
+    monkeypatch.setattr(ooxml, "MAX_XML_TAGS", 50)
+    with pytest.raises(DubanError, match="个 XML 元素"):
+        read_document(path)
+    monkeypatch.setattr(ooxml, "MAX_XML_TAGS", 10**6)
+    monkeypatch.setattr(docx_format, "MAX_BLOCKS", 2)
+    with pytest.raises(DubanError, match="超过 2 段文字和表格行"):
+        read_document(path)
 
 
 def test_a_zip_bomb_part_is_refused_from_the_zip_directory_with_exit_2(tmp_path):
