@@ -132,3 +132,15 @@ def test_prose_between_two_tables_and_a_lone_gapped_line_stay_prose():
     blocks = page_blocks([box_page(boxes, 2000)])
     assert [type(b).__name__ for b in blocks] == ["Row", "Row", "Line", "Row", "Row", "Line"]
     assert blocks[-1] == Line("某市人民政府办公室2024年3月1日")
+
+
+@needs_font
+@needs_ocr
+def test_a_two_page_tiff_is_read_page_after_page(tmp_path):
+    page = render_scan_pages(NOTICE)[0]
+    first, second = page.crop((0, 0, page.width, 405)), page.crop((0, 405, page.width, 700))
+    path = tmp_path / "notice.tif"
+    first.save(path, save_all=True, append_images=[second], compression="tiff_lzw")
+    document = read_document(path)
+    assert [t.no for t in document.tasks] == [1, 2]
+    assert "各县区人民政府" in document.tasks[1].raw_units
