@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ UNIT_KEY = "office-baohu-key-1"
 @dataclass
 class Checkout:
     root: Path
-    robot: LoopbackRobot
+    robot: LoopbackRobot | None
     env: dict
 
     def bot(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -46,31 +47,41 @@ def clean_env(**extra: str) -> dict:
     return env
 
 
-@pytest.fixture
-def checkout(tmp_path):
-    """A configured office: contacts for the admin and 保护处 on a loopback robot, the sample imported."""
-    root = tmp_path / "office"
+def _env_file(root: Path, hook: str) -> str:
+    return (f"DUBAN_DATABASE_URL=sqlite:///{root / 'data' / 'office.sqlite3'}\n"
+            f"DUBAN_CONFIG_DIR={root / 'config'}\nWECOM_KEY_ADMIN={hook}{ADMIN_KEY}\nWECOM_KEY_BAOHU={hook}{UNIT_KEY}\n")
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory) -> Path:
+    """Configured and imported once: contacts hold ${WECOM_KEY_…} references, so the robot can change per test."""
+    root = tmp_path_factory.mktemp("template") / "office"
     config = root / "config"
     config.mkdir(parents=True)
     (root / "data").mkdir()
     for name in ("settings.yaml", "units.yaml"):
         (config / name).write_bytes((EXAMPLES / name).read_bytes())
+    settings = (config / "settings.yaml").read_text(encoding="utf-8")
+    (config / "settings.yaml").write_text(
+        settings.replace("  contacts: []\n", "  contacts:\n    - wecom: ${WECOM_KEY_ADMIN}\n", 1), encoding="utf-8")
+    (config / "contacts.yaml").write_text("units:\n  知识产权保护处:\n    - wecom: ${WECOM_KEY_BAOHU}\n", encoding="utf-8")
+    (root / ".env").write_text(_env_file(root, "http://127.0.0.1:9/cgi-bin/webhook/send?key="), encoding="utf-8")
+    office = Checkout(root, None, clean_env())
+    for args in (("config", "apply"), ("import", str(SEED), "--as-of", "2024-06-20")):
+        done = office.bot(*args)
+        assert done.returncode == 0, done.stderr
+    (root / ".env").unlink()
+    return root
+
+
+@pytest.fixture
+def checkout(tmp_path, office_template):
+    """A configured office: contacts for the admin and 保护处 on a loopback robot, the sample imported."""
+    root = tmp_path / "office"
+    shutil.copytree(office_template, root)
     with LoopbackRobot() as robot:
-        hook = f"{robot.url}/cgi-bin/webhook/send?key="
-        settings = (config / "settings.yaml").read_text(encoding="utf-8")
-        (config / "settings.yaml").write_text(
-            settings.replace("  contacts: []\n", "  contacts:\n    - wecom: ${WECOM_KEY_ADMIN}\n", 1), encoding="utf-8")
-        (config / "contacts.yaml").write_text("units:\n  知识产权保护处:\n    - wecom: ${WECOM_KEY_BAOHU}\n", encoding="utf-8")
-        (root / ".env").write_text(
-            f"DUBAN_DATABASE_URL=sqlite:///{root / 'data' / 'office.sqlite3'}\n"
-            f"DUBAN_CONFIG_DIR={config}\nWECOM_KEY_ADMIN={hook}{ADMIN_KEY}\nWECOM_KEY_BAOHU={hook}{UNIT_KEY}\n",
-            encoding="utf-8")
-        office = Checkout(root, robot, clean_env())
-        for args in (("config", "apply"), ("import", str(SEED), "--as-of", "2024-06-20")):
-            done = office.bot(*args)
-            assert done.returncode == 0, done.stderr
-        assert robot.received == []
-        yield office
+        (root / ".env").write_text(_env_file(root, f"{robot.url}/cgi-bin/webhook/send?key="), encoding="utf-8")
+        yield Checkout(root, robot, clean_env())
 
 
 def invoke(*args: str):
