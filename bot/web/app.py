@@ -115,11 +115,12 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     def health():
         return {"ok": True}
 
-    from bot.web import auth, dashboard, documents
+    from bot.web import auth, dashboard, documents, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(review.bp)
     app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
     app.permanent_session_lifetime = timedelta(hours=8)
     return app

@@ -1,0 +1,153 @@
+"""The review screen: what was read from one document, next to its source text, and the
+corrections a person makes to it (stored as corrections, applied again on every import).
+
+Every correction moves the plan at once: the document's reading is imported again with its
+corrections (`import_extraction(…, target=doc)`), and the flash says what changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bot.errors import DubanError
+from bot.model import Extraction, Flag, Milestone, Task
+from bot.plan.imports import import_extraction
+from bot.store.audit import record
+from bot.store.console_models import CorrectionRow
+from bot.store.corrections import KINDS, add_correction, apply_corrections, keyed, reading_of, stored_corrections
+from bot.store.models import Document, Unit
+
+bp = Blueprint("review", __name__, url_prefix="/documents")
+KIND_LABELS = {"once": "一次", "recurring": "周期", "implicit": "默认年底"}
+MAP_FLAGS = ("unknown-unit", "unit-needs-choice")
+
+
+@dataclass
+class Segment:
+    text: str
+    milestone: int | None = None  # index into the task's milestones when this text is a matched expression
+
+
+@dataclass
+class TaskView:
+    task: Task
+    segments: list[Segment]
+    deadline_segments: list[Segment]
+    milestones: list[Milestone]
+    flags: list[Flag]
+    corrections: list[CorrectionRow]
+
+
+def highlight(text: str, milestones: list[Milestone], source: str) -> list[Segment]:
+    """`text` cut into plain runs and the spans matched by milestones read from it."""
+    spans = sorted((m.start, m.end, i) for i, m in enumerate(milestones)
+                   if m.source == source and 0 <= m.start < m.end <= len(text))
+    out, at = [], 0
+    for start, end, index in spans:
+        if start < at:
+            continue  # overlapping spans: the first one shown
+        if start > at:
+            out.append(Segment(text[at:start]))
+        out.append(Segment(text[start:end], index))
+        at = end
+    if at < len(text):
+        out.append(Segment(text[at:]))
+    return out
+
+
+def _views(corrected: Extraction, rows: list[CorrectionRow]) -> list[TaskView]:
+    views = []
+    for task in corrected.document.tasks:
+        ms = [m for m in corrected.milestones if m.task_key == task.key]
+        flags = [w for w in corrected.warnings if w.task is not None and w.task == task.no]
+        views.append(TaskView(task, highlight(task.measures, ms, "measures"),
+                              highlight(task.deadline_text, ms, "deadline_text"), ms, flags,
+                              [r for r in rows if r.task_key == task.key]))
+    return views
+
+
+def _document(doc_id: int) -> Document:
+    doc = g.db.get(Document, doc_id)
+    if doc is None or doc.withdrawn_at is not None:
+        abort(404)
+    return doc
+
+
+def _names_to_map(corrected: Extraction) -> list[str]:
+    return list(dict.fromkeys(w.text for w in corrected.warnings if w.code in MAP_FLAGS and w.text))
+
+
+@bp.get("/<int:doc_id>/review")
+def show(doc_id: int, error: str | None = None, status: int = 200):
+    doc = _document(doc_id)
+    try:
+        reading = keyed(reading_of(doc))
+    except DubanError as problem:
+        return render_template("error.html", title="无法核对", message=str(problem)), 409
+    rows = list(g.db.scalars(select(CorrectionRow).where(
+        CorrectionRow.document_id == doc.id, CorrectionRow.revoked_at.is_(None)).order_by(CorrectionRow.id)))
+    corrected, stale = apply_corrections(reading, stored_corrections(g.db, doc.id))
+    checked = {(r.value.get("code"), r.value.get("message")) for r in rows if r.kind == "flag.checked"}
+    general = [w for w in corrected.warnings if w.task is None]
+    units = list(g.db.scalars(select(Unit.name).order_by(Unit.name)))
+    return render_template("review.html", doc=doc, views=_views(corrected, rows), general=general, stale=stale,
+                           checked=checked, names_to_map=_names_to_map(corrected), units=units,
+                           kinds=KIND_LABELS, labels=KINDS, error=error), status
+
+
+def _value(kind: str) -> dict:
+    form = request.form
+    if kind in ("milestone.due",):
+        return {"due": form.get("due", "").strip()}
+    if kind == "milestone.kind":
+        return {"kind": form.get("kind_value", "")}
+    if kind == "milestone.action":
+        return {"action": form.get("action", "").strip()}
+    if kind == "milestone.add":
+        return {"due": form.get("due", "").strip(), "action": form.get("action", "").strip(), "kind": "once"}
+    if kind in ("task.units", "unit.map"):
+        chosen = [u.strip() for u in form.getlist("units") if u.strip()]
+        chosen += [u.strip() for u in form.get("other_units", "").replace("、", "\n").splitlines() if u.strip()]
+        value = {"units": list(dict.fromkeys(chosen))}
+        if kind == "unit.map":
+            value["name"] = form.get("name", "").strip()
+        return value
+    if kind == "flag.checked":
+        return {"code": form.get("code", ""), "message": form.get("message", "")}
+    return {}
+
+
+@bp.post("/<int:doc_id>/corrections")
+def correct(doc_id: int):
+    doc = _document(doc_id)
+    kind = request.form.get("kind", "")
+    task_key, milestone_key = request.form.get("task_key", ""), request.form.get("milestone_key", "")
+    try:
+        value = _value(kind)
+        row = add_correction(g.db, doc, kind, value, actor=g.user.username, reason=request.form.get("reason", "").strip(),
+                             task_key=task_key, milestone_key=milestone_key, now=g.now)
+        report = import_extraction(g.db, reading_of(doc), settings=g.settings, as_of=g.now,
+                                   actor=g.user.username, target=doc)
+    except DubanError as problem:
+        g.db.rollback()
+        return show(doc_id, error=f"{KINDS.get(kind, '修改')}未保存：{problem}", status=400)
+    record(g.db, g.user.username, KINDS[kind], f"《{doc.title}》 任务 {task_key} {milestone_key}".strip(),
+           after={"correction": row.id, **value, "reason": row.reason}, at=g.now)
+    flash(f"已保存（{KINDS[kind]}）。{report.stats.summary()}")
+    return redirect(url_for("review.show", doc_id=doc.id) + (f"#task-{task_key}" if task_key else ""))
+
+
+@bp.post("/<int:doc_id>/corrections/<int:correction_id>/revoke")
+def revoke(doc_id: int, correction_id: int):
+    doc = _document(doc_id)
+    row = g.db.get(CorrectionRow, correction_id)
+    if row is None or row.document_id != doc.id or row.revoked_at is not None:
+        abort(404)
+    row.revoked_at = g.now
+    report = import_extraction(g.db, reading_of(doc), settings=g.settings, as_of=g.now, actor=g.user.username, target=doc)
+    record(g.db, g.user.username, "撤销修改", f"《{doc.title}》 修改 {row.id}", before={"kind": row.kind, **row.value},
+           at=g.now)
+    flash(f"已撤销该修改。{report.stats.summary()}")
+    return redirect(url_for("review.show", doc_id=doc.id) + (f"#task-{row.task_key}" if row.task_key else ""))
