@@ -103,7 +103,7 @@ def build_tree(lines: list[str]) -> Node:
                 continue
             while stack[-1].marker is not None and stack[-1].marker.rank >= marker.rank:
                 stack.pop()
-            current = Node(marker, index, [marker.rest], parent=stack[-1])
+            current = Node(marker, index, [marker.rest] if marker.rest else [], parent=stack[-1])
             stack[-1].children.append(current)
             stack.append(current)
             last[marker.kind] = marker.number

@@ -79,8 +79,10 @@ def item_marker(line: str) -> Marker | None:
         if match:
             number = parse_numeral(next(v for v in match.groupdict().values() if v))
             rest = stripped[match.end():].lstrip()
-            if number is None or number == 0 or not rest or kind == "cn" and re.match(rf"{_CN}[、，,]", rest):
+            if number is None or number == 0 or kind == "cn" and re.match(rf"{_CN}[、，,]", rest):
                 return None  # "一、二、三级" is a list of numerals, not item 一
+            if not rest and (stripped[match.end():].strip() or kind == "num" and not re.search(r"[.．、﹒]$", stripped)):
+                return None
             return Marker(kind, rank, number, stripped[: match.end()].strip(), rest)
     return None
 
@@ -98,7 +100,7 @@ def split_inline(line: str, last: dict[str, int]) -> list[str]:
     expected = dict(last)
     for gap in _INLINE_START.finditer(line):
         marker = item_marker(line[gap.end():])
-        if marker is None or marker.kind not in INLINE_KINDS:
+        if marker is None or marker.kind not in INLINE_KINDS or not marker.rest:
             continue
         if marker.number not in (1, expected.get(marker.kind, 0) + 1):
             continue

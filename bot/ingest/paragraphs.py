@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
 from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, split_title
-from bot.ingest.prose_units import UnitsFound, is_bare_units, subject_units, take_parentheticals
+from bot.ingest.prose_units import (UnitsFound, is_bare_units, subject_units, take_line, take_parentheticals,
+                                     take_trailing_labels, unbracket_labels)
 from bot.model import Flag, Task
 
 _NOT_TASKS = re.compile(r"^(?:加强|强化|健全|完善|严格|切实|有关|相关|其他)?(?:指导思想|总体要求|基本原则|工作原则|工作目标"
@@ -155,17 +156,26 @@ def _leaf_items(root: Node) -> ProseReading:
 
 
 def _dated_paragraphs(lines: list[str]) -> ProseReading:
-    reading = ProseReading()
+    """Every paragraph with a date or its own units (Word's automatic numbering leaves none in
+    the text); a unit line after a paragraph is that paragraph's."""
+    reading, founds = ProseReading(), []
     for index, raw in enumerate(lines):
-        line = join_spaces(raw)
-        if not is_dated(line) or END_OF_ITEMS.match(line) or _ADDRESSEE.search(line):
+        line = unbracket_labels(join_spaces(raw))
+        if END_OF_ITEMS.match(line) or _ADDRESSEE.search(line):
+            founds.append(None)
+            continue
+        if founds and founds[-1] is not None and take_line(line, founds[-1]):
             continue
         found = UnitsFound()
-        text = take_parentheticals(line, found)
-        task = Task(None, split_title(text), text)
-        _fill_units(task, found)
-        task.review.append(FALLBACK_PARAGRAPHS)
+        text = take_trailing_labels(take_parentheticals(line, found), found)
+        if not (is_dated(text) or found.units):
+            founds.append(None)
+            continue
+        task = Task(None, split_title(text), text, review=[FALLBACK_PARAGRAPHS])
         reading.add(task, index, f"p{len(reading.tasks) + 1}")
+        founds.append(found)
+    for task, found in zip(reading.tasks, (f for f in founds if f is not None)):
+        _fill_units(task, found)
     if reading.tasks:
         reading.flags.append(Flag("prose-fallback", FALLBACK_PARAGRAPHS))
     return reading

@@ -186,3 +186,15 @@ def test_messages_name_a_task_by_its_title_where_numbers_restart():
 
     assert task_label(document.tasks[0]) == "「推进政务云整合」"
     assert task_label(read("1. 推进A。6月底前完成。\n2. 推进B。").tasks[0]) == "第1项"
+
+
+def test_a_number_on_a_line_of_its_own_starts_the_item_below_it():
+    tasks = read("1.\n推进数据共享。6月底前完成。（市数据局负责）\n2.\n加强队伍建设。9月底前完成。").tasks
+    assert [(t.no, t.title, t.raw_units) for t in tasks] == [(1, "推进数据共享", "市数据局负责"), (2, "加强队伍建设", "")]
+
+
+def test_unnumbered_paragraphs_with_units_and_their_unit_lines_are_read_as_tasks():
+    text = "工作安排\n推进数据共享。6月底前完成。\n牵头单位：市数据局\n加强队伍建设。（市人社局负责）\n请各单位认真落实。"
+    tasks = read(text).tasks
+    assert [(t.title, t.raw_units, t.units_source) for t in tasks] == [
+        ("推进数据共享", "牵头单位：市数据局", "line"), ("加强队伍建设", "市人社局负责", "bracket")]
