@@ -3,7 +3,7 @@
 A deadline that opens its sentence (or a later comma clause) governs the words after
 it, up to the next deadline that opens a clause or the end of the sentence. A deadline
 inside a clause ("组织…,于6月底前完成") governs the whole piece it sits in, itself included,
-but not beyond a neighbouring deadline in that piece.
+but not beyond a neighbouring deadline in that piece (nor into that deadline's clause).
 Sentence and clause boundaries are found once per text, so a cell of 10,000 clauses costs
 10,000 times one clause, not its square.
 """
@@ -32,10 +32,14 @@ class _Layout:
         start = self.ends[i - 1] + 1 if i else 0
         return start, self.ends[i] if i < len(self.ends) else len(self.text)
 
+    def clause_of(self, sentence_start: int, pos: int) -> int:
+        """Where the clause holding `pos` starts."""
+        i = bisect_left(self.breaks, pos)
+        return max(self.breaks[i - 1] + 1, sentence_start) if i else sentence_start
+
     def clause_start(self, sentence_start: int, pos: int) -> int | None:
         """Where the clause holding `pos` starts, if only particles stand before `pos` in it."""
-        i = bisect_left(self.breaks, pos)
-        start = max(self.breaks[i - 1] + 1, sentence_start) if i else sentence_start
+        start = self.clause_of(sentence_start, pos)
         return start if _PARTICLES.fullmatch(self.text, start, pos) else None
 
 
@@ -69,11 +73,13 @@ def governed_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
             if clause is not None and clause == piece_start:
                 result.append(_trim(text, end, piece_end))
                 continue
-            # Inside a clause: the piece, but not across a neighbouring deadline in it.
+            # Inside a clause: the piece, but not across a neighbouring deadline in it, and
+            # not into its clause when it has one of its own ("甲要于6月底前…，乙要在每月5日前…").
             if n and group[n - 1][1] > piece_start:
-                piece_start = group[n - 1][1]
+                piece_start = max(group[n - 1][1], layout.clause_of(s0, start))
             if n + 1 < len(group) and group[n + 1][0] < piece_end:
-                piece_end = group[n + 1][0]
+                following = layout.clause_of(s0, group[n + 1][0])
+                piece_end = following if following > end else group[n + 1][0]
             result.append(_trim(text, piece_start, piece_end))
         i = j
     return result

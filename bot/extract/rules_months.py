@@ -53,10 +53,11 @@ _ITEM_RE = re.compile(r"(?:(?P<year>\d{4})年)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2}
 
 
 def _list_parts(m: re.Match, ctx) -> list[Part]:
-    """Bare months take the list's reading: month ends, unless every item is a bare "X月前"."""
+    """Bare months take the list's reading: month ends, unless every item is a bare "X月前";
+    a shared day ("3月、6月、9月、12月的25日前") holds for every month without its own."""
     year = year_of(m, ctx)
     items = list(_ITEM_RE.finditer(m.group("items")))
-    all_bare = not any(i.group("d") or i.group("end") for i in items)
+    all_bare = not m.group("day") and not any(i.group("d") or i.group("end") for i in items)
     before = all_bare and bool(m.group("by"))
     offset = m.start("items")
     # The list's leading year belongs to its first item's words ("2022年4月10日、7月10日").
@@ -65,8 +66,9 @@ def _list_parts(m: re.Match, ctx) -> list[Part]:
     for item in items:
         year = int(item.group("year") or year)
         month = int(item.group("m"))
-        if item.group("d"):
-            due = checked_date(year, month, int(item.group("d")))
+        day = item.group("d") or m.group("day")
+        if day:
+            due = checked_date(year, month, int(day))
         else:
             due = before_month(year, month) if before else month_end(year, month)
         parts.append(Part(lead if not parts else offset + item.start(), offset + item.end(), due))
@@ -183,12 +185,13 @@ RULES = (
     ),
     rule(
         "<month>、<month>底前",
-        f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<items>{_ITEM}(?:[、,和及与]{_ITEM})+)(?P<by>{BY})?",
+        f"{LIMIT}{YEAR_OPT}(?<!\\d)(?P<items>{_ITEM}(?:[、,和及与]{_ITEM})+)(?:的(?P<day>\\d{{1,2}})[日号])?(?P<by>{BY})?",
         _list_parts,
         [("6月底、9月底、12月底前", "2024-06-30,2024-09-30,2024-12-31"),
          ("3月、6月、9月底前", "2024-03-31,2024-06-30,2024-09-30"),
          ("2022年4月10日、7月10日、10月10日和2023年1月10日前", "2022-04-10,2022-07-10,2022-10-10,2023-01-10"),
          ("6月、9月和12月底", "2024-06-30,2024-09-30,2024-12-31"),
+         ("3月、6月、9月、12月的25日前", "2024-03-25,2024-06-25,2024-09-25,2024-12-25"),
          ("6月30日和12月31日前", "2024-06-30,2024-12-31"), ("4月、7月前", "2024-03-31,2024-06-30")],
         gate="月",
     ),

@@ -50,12 +50,15 @@ _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。!?]|力争|争取|确保|预计|计�
 
 
 def _bare_year(m, ctx):
-    """"2026年全面推广": a later year opening its clause is due at its end; any other bare year
-    names an event or a list ("举办2024年全国知识产权宣传周", "《2024年…任务清单》")."""
-    year = int(m.group("year"))
-    if year > ctx.year and _CLAUSE_OPENING.search(m.string, max(0, m.start() - 2), m.start()):
-        return checked_date(year, 12, 31)
-    return NOT_DEADLINE
+    """"2026年全面推广", "明年全面推开": a year opening its clause is due at its end, if it is
+    later than the list's (a relative year always is a deadline there). Any other written-out
+    year names an event or a list ("举办2024年全国知识产权宣传周"); a relative year elsewhere
+    ("推动明年…") is left unread, so it is reported as a time word no rule understood."""
+    opening = _CLAUSE_OPENING.search(m.string, max(0, m.start() - 2), m.start())
+    year = year_of(m, ctx)
+    if m.group("rel"):
+        return checked_date(year, 12, 31) if opening else None
+    return checked_date(year, 12, 31) if opening and year > ctx.year else NOT_DEADLINE
 
 
 def _after_year_end(m, ctx):
@@ -125,9 +128,10 @@ RULES = (
     ),
     rule(
         "<year>",
-        "(?<!\\d)(?P<year>\\d{4})年(?!前|之前|以前|度)",
+        f"{YEAR}(?!前|之前|以前|度)",
         _bare_year,
-        [("2026年", "2026-12-31"), ("2024年", None), ("2023年", None)],
+        [("2026年", "2026-12-31"), ("2024年", None), ("2023年", None), ("明年", "2025-12-31"),
+         ("今年", "2024-12-31")],
         gate="年",
     ),
     rule(

@@ -164,6 +164,8 @@ def test_it_loads_jieba_only_for_a_vague_leftover_time_word():
     ("6月底、9月底、12月底前分别报送进展情况", ["分别报送进展情况"] * 3),
     ("加强行业监管。力争10月底前出台实施细则。做好宣传", ["出台实施细则"]),
     ("6月底前", [""]),
+    ("市应急管理局要于6月底前完成隐患排查，各县区要在每月5日前报送进展。",
+     ["市应急管理局要于6月底前完成隐患排查", "各县区要在每月5日前报送进展"]),
 ])
 def test_it_gives_each_deadline_the_words_it_governs(text, actions):
     assert [m.action for m in extract_clause(text, CTX)[0]] == actions
