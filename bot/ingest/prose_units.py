@@ -34,9 +34,10 @@ def unbracket_labels(text: str) -> str:
     return _BRACKETED_LABEL.sub(label, text)
 _ANY_LABEL = re.compile(f"{_LABEL.pattern}|{_DEADLINE_LABEL.pattern}|{_CONTACT_LABEL.pattern}")
 _MAX_UNITS_TEXT = 160
+_NOT_NAMES = re.compile("简称|试行|暂行|修订|草案")  # "办法（试行）" closes a sentence with no unit in it
 _UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"
              "|分局|支队|大队|管委会|办事处|委员会|领导小组")
-_BARE_NAME = re.compile(rf"^[{HAN}（）()、]{{2,30}}(?:{_UNIT_END})$")  # 、 only inside a name's brackets here
+_BARE_NAME = re.compile(rf"^(?:各[{HAN}（）()、]{{2,14}}|[{HAN}（）()、]{{2,29}}(?:{_UNIT_END}))$")  # 、 only inside a name's brackets here
 
 
 # (text, text left, unit statements, deadlines): the examples are the tests.
@@ -55,6 +56,8 @@ PARENTHETICAL_EXAMPLES = (
     ("落实纲要（2021—2035年）要求（以下简称“纲要”）。", "落实纲要（2021—2035年）要求（以下简称“纲要”）。", [], []),
     ("由市政府办公室（市长信箱）受理。", "由市政府办公室（市长信箱）受理。", [], []),
     ("6月底前完成（含整改）。", "6月底前完成（含整改）。", [], []),
+    ("印发管理办法（试行）。", "印发管理办法（试行）。", [], []),
+    ("开展联合检查。（各设区市、平潭综合实验区管委会）", "开展联合检查。", ["各设区市、平潭综合实验区管委会"], []),
     ("6月底前完成。（责任人：王某）", "6月底前完成。", [], []),
 )
 SUBJECT_EXAMPLES = (
@@ -111,7 +114,7 @@ def is_units_statement(text: str) -> bool:
 def is_bare_units(text: str) -> bool:
     """"市发展改革委、市财政局": nothing but unit names (a bracket closing a sentence)."""
     names = split_outside_brackets(text.strip(), "、，,；;")
-    return all(_BARE_NAME.match(n.strip()) for n in names) and "简称" not in text
+    return all(_BARE_NAME.match(n.strip()) and not _NOT_NAMES.search(n) for n in names)
 
 
 def split_trailing_units(text: str) -> tuple[str, str]:
