@@ -67,6 +67,8 @@ SUBJECT_EXAMPLES = (
     ("各县（市、区）市场监督管理局要结合实际制定方案。", ["各县（市、区）市场监督管理局"]),
     ("各市、县（区）人民政府要于9月底前完成排查。", ["各市、县（区）人民政府"]),
     ("市住房和城乡建设局要于6月底前组织督导。", ["市住房和城乡建设局"]),
+    ("各区县政府、市政府各部门每月10日前要将工作情况报送市政府研究室。", ["各区县政府", "市政府各部门"]),
+    ("各县区政府及市直各部门要于3月底前报送。", ["各县区政府", "市直各部门"]),
     ("市发展改革委、市财政局：6月底前完成项目储备。", ["市发展改革委", "市财政局"]),
     ("由市市场监管局牵头，9月底前完成整治。", ["市市场监管局"]),
     ("责任单位：市教育局", []),
@@ -170,8 +172,8 @@ def take_line(line: str, found: UnitsFound) -> bool:
 
 
 _NAME = rf"(?:各[{HAN}（）()、]{{1,14}}?|[{HAN}（）()]{{1,18}}?(?:{_UNIT_END}))"
-_VERB = r"(?:要|须|需|必须|应|应当|负责|牵头|做好|抓好|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月|[：:])"
-_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:请|由)?(?P<names>{_NAME}(?:、{_NAME})*){_VERB}")
+_VERB = r"(?:要|须|需|必须|应|应当|负责|牵头|做好|抓好|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月|每(?=[月周季年旬半两])|[：:])"
+_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:请|由)?(?P<names>{_NAME}(?:[、及]{_NAME})*){_VERB}")
 _NOT_A_UNIT = re.compile(rf"^(?:各项|各类|各种|各级|各个)|^(?:{UNIT_LABEL})$")
 
 
@@ -179,7 +181,7 @@ def subject_units(text: str) -> list[str]:
     """Units that are the subject of a sentence ("县应急管理局要于6月20日前…"), in order."""
     found: dict[str, None] = {}
     for match in _SUBJECT.finditer(text):
-        for name in split_names(match.group("names")):
+        for name in (n for part in match.group("names").split("及") for n in split_names(part)):
             if len(name) >= 2 and not _NOT_A_UNIT.match(name):
                 found.setdefault(name, None)
     return list(found)
