@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from bot.ingest.cleanup import fold, is_garbage, join_spaces, remove_bleed, section_heading, task_number
 from bot.ingest.headers import UNIT_ROLES, column_roles, header_role, is_full_header, mapping_of
+from bot.ingest.prose_units import UnitsFound, take_parentheticals, take_trailing_labels
 from bot.model import Task
 from bot.numerals import parse_numeral
 
@@ -218,15 +219,20 @@ class TableReader:
         if self._numbered is None:
             self._numbered = no is not None
         measures_text = "\n".join(self._columns(cells, "measures")) if "measures" in m else title
+        found = UnitsFound()
+        if not raw_units:  # no units column, or an empty cell: the measures may close with "（X牵头，Y配合）"
+            measures_text = take_trailing_labels(take_parentheticals(measures_text, found), found)
+            raw_units = "；".join(found.units)
         measures, removed, suspicious = remove_bleed(measures_text, raw_units)
         if removed:
             review.append(f"删除了从责任单位栏串入正文的文字「{'」「'.join(removed)}」，请核对")
         for context in suspicious:
             review.append(f"「{context}」处疑似混入了责任单位栏的文字，未改动，请对照原件")
-        contact = "、".join(join_spaces(c) for c in self._columns(cells, "contact"))
+        contact = "、".join(join_spaces(c) for c in [*self._columns(cells, "contact"), *found.contacts])
+        deadline = "；".join(join_spaces(d) for d in (cell("deadline"), *found.deadlines) if d)
         row = Task(no, join_spaces(title), join_spaces(measures), self.section, key=key, raw_units=raw_units,
-                   deadline_text=join_spaces(cell("deadline")), review=review + notes, contact=contact,
-                   units_source="column" if raw_units else "")
+                   deadline_text=deadline, review=review + notes, contact=contact,
+                   units_source=found.source or ("column" if raw_units else ""))
         self._add(row, explained=bool(notes))
 
     def _columns(self, cells: list[str], role: str) -> list[str]:

@@ -163,3 +163,12 @@ def test_sub_numbers_in_the_number_column_are_tasks_of_their_own_with_their_own_
         (1, "1.1", "推进规划", "完成评估\n6月底前完成。"), (2, "1.2", "加强协调", "建立机制\n9月底前建立。"),
         (1, "2.1", "强化督查", "督查全覆盖\n年底前完成。")]
     assert not [f for f in doc.flags if f.code in ("task-order", "missing-tasks")]
+
+
+def test_without_a_units_column_the_units_closing_the_measures_are_read_from_their_brackets():
+    doc = read(("序号", "重点任务", "具体措施", "完成时限"),
+               ("1", "建设创新平台", "新建创新中心2个。（牵头单位：省科技厅；配合单位：省农业农村厅）", "9月底前"),
+               ("2", "推广技术", "培训农技人员。（责任单位：省农业农村厅；责任人：王强）", ""))
+    assert [(t.measures, t.raw_units, t.units_source, t.contact) for t in doc.tasks] == [
+        ("新建创新中心2个。", "牵头单位：省科技厅；配合单位：省农业农村厅", "bracket", ""),
+        ("培训农技人员。", "责任单位：省农业农村厅", "bracket", "王强")]
