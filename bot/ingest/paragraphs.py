@@ -124,7 +124,10 @@ class _Selector:
 
     def visit(self, node: Node, section: list[str], inherited: list[str]) -> None:
         inner = [*section, node.heading]
-        if node.found.units:
+        if _not_a_task(node) and not is_dated(node.text):  # 组织保障 naming units is still no task
+            for child in node.children:
+                self.visit(child, inner, inherited)
+        elif node.found.units:
             own = [c for c in node.children if not _has_units(c)]
             self._emit(node, section, [n for c in own for n in c.walk()], inherited)
             for child in node.children:
@@ -133,7 +136,7 @@ class _Selector:
         elif node.children and node.text == node.title and is_bare_units(node.title):
             for child in node.children:
                 self.visit(child, inner, [node.title])
-        elif _has_units(node) or (_not_a_task(node) and not is_dated(node.text)):
+        elif _has_units(node):
             for child in node.children:
                 self.visit(child, inner, inherited)
         elif _substantive(node) or _measures_only(node):

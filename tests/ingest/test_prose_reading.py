@@ -77,8 +77,9 @@ def test_without_units_the_first_item_that_says_something_is_the_task():
 
 
 def test_a_guarantee_paragraph_naming_units_is_not_a_task():
-    text = "一、开展培训。6月30日前完成培训。\n责任单位：县职校\n二、组织保障\n县委组织部、县扶贫办按职责做好保障。"
-    assert [t.title for t in read(text).tasks] == ["开展培训"]
+    text = ("一、开展培训。6月30日前完成培训。\n责任单位：县职校\n二、组织保障\n县委组织部、县扶贫办按职责做好保障。\n"
+            "（一）加强领导。成立工作专班。（县委办牵头，县直各部门配合）\n（二）强化督查。县督查室要于11月底前开展督查。")
+    assert [t.title for t in read(text).tasks] == ["开展培训", "强化督查"]
 
 
 def test_a_notice_in_one_paragraph_with_units_as_the_subject():
