@@ -44,9 +44,14 @@ class _Layout:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Without edge punctuation, but keeping a bracket the action itself opened or closed."""
     while start < end and text[start] in _EDGE:
+        if text[start] == "(" and text.find(")", start, end) != -1:
+            break
         start += 1
     while end > start and text[end - 1] in _EDGE:
+        if text[end - 1] == ")" and text.find("(", start, end) != -1:
+            break
         end -= 1
     return (start, end) if start < end else None
 

@@ -26,7 +26,7 @@ def _past_flag(m: Milestone, ctx: Context) -> Flag:
 REVIEW_MESSAGES = {
     "already-done": "“{expr}”后写明已完成（{due}），已生成时间节点并标记，请确认是否仍需提醒",
     "ocr-date": "“{expr}”像是丢了“年”“月”的日期，按 {due} 读取，请核对原文",
-    "period-name": "“{expr}”读作时段名称（如“上半年工作总结”），未生成时间节点；如它是截止时间（{due}），请补录",
+    "period-name": "“{expr}”看作修饰后文的时段名称（如“上半年工作总结”），未生成时间节点；如它是截止时间（{due}），请补录",
 }
 
 
