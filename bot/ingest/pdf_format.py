@@ -14,7 +14,7 @@ from io import BytesIO
 
 from bot.errors import DubanError
 from bot.ingest.blocks import Block
-from bot.ingest.layout import Box, Page, Table, cell_text, line_boxes, page_blocks
+from bot.ingest.layout import Box, Page, Table, cell_text, line_boxes, page_blocks, text_box
 from bot.model import Flag
 
 MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
@@ -92,9 +92,9 @@ def _pdfium_page(page, textpage) -> Page:
     runs = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        text = textpage.get_text_bounded(left, bottom, right, top).strip()
-        if text:
-            runs.append(Box(left, height - top, right, height - bottom, text))
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if text.strip():
+            runs.append(text_box(left, height - top, right, height - bottom, text))
     return Page(height, line_boxes(runs))
 
 
@@ -108,8 +108,8 @@ def _plumber_page(page) -> Page:
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     items: list[Box | Table] = [
-        Box(line["x0"], line["top"], line["x1"], line["bottom"], line["text"])
-        for line in page.extract_text_lines() if not _inside(line, boxes)
+        text_box(line["x0"], line["top"], line["x1"], line["bottom"], line["text"])
+        for line in page.extract_text_lines(strip=False) if not _inside(line, boxes)
     ]
     items += [Table(t.bbox[1], [[cell_text(c) for c in row] for row in t.extract()]) for t in tables]
     page.close()

@@ -189,3 +189,23 @@ def test_a_pdf_whose_streams_inflate_past_the_limit_is_refused_before_parsing(tm
     small = bomb_pdf(tmp_path / "small.pdf", 4)  # under the limit: read, and found empty
     with pytest.raises(DubanError, match="没有找到可识别的任务"):
         read_document(small)
+
+
+def test_paragraphs_indented_with_full_width_spaces_are_kept_apart(tmp_path):
+    """WPS indents a paragraph with "　　" from the left margin: that is a new paragraph, not a wrapped line."""
+    from reportlab.pdfgen import canvas
+
+    from tests.reading.render_pdf import FONT, _styles
+
+    _styles()  # registers the CID font
+    path = tmp_path / "wps.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont(FONT, 14)
+    lines = ["\u3000\u3000各地各部门要提高政治站位，切实把各项任务落到实处，确保取得",
+             "实效，形成工作合力，推动各项任务落地见效，现将有关事项通知如下。",
+             "\u3000\u3000各单位要明确专人负责，建立工作台账，加强跟踪问效，按时报送",
+             "工作进展。"]
+    for n, line in enumerate(lines):
+        page.drawString(60, 780 - 24 * n, line)
+    page.save()
+    assert lines_of(path) == [lines[0].lstrip() + lines[1], lines[2].lstrip() + lines[3]]
