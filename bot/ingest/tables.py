@@ -158,8 +158,8 @@ class TableReader:
         if not (section_heading(first) or _CHINESE_NO.match(first) or _SUBSECTION.match(first)):
             return False
         m = self.mapping or {}
-        content = [role for role in (*UNIT_ROLES, "deadline") if role in m and m[role] < len(cells) and cells[m[role]].strip()]
-        return not content  # a 序号 column may number tasks "一", "二": those rows name their units
+        columns = [m[role] for role in (*UNIT_ROLES, "deadline") if role in m]
+        return not any(i < len(cells) and cells[i].strip() for i in columns)  # a 序号 "一" row naming units is a task
 
     def _key_values(self, cells: list[str], notes: list[str], start: bool = False) -> bool:
         """A row of a key–value table (one task per block of "重点工作 / 牵头单位 / 完成时限" rows)."""
@@ -171,7 +171,7 @@ class TableReader:
                 continue
             if self._kv is None or role in ("no", "title") and (role in self._kv or "title" in self._kv):
                 self._kv = {}
-                self.tasks.append(Task(None, "", "", self.section, units_source="column"))
+                self.tasks.append(Task(None, "", "", self.section))
                 self._data_started = True
             self._kv.setdefault(role, []).append(value)
         task, kv = self.tasks[-1], self._kv
@@ -182,6 +182,7 @@ class TableReader:
         task.raw_units = units_text({role: [join_spaces(v) for v in kv.get(role, [])] for role in UNIT_ROLES})
         task.deadline_text = join_spaces("；".join(kv.get("deadline", [])))
         task.contact = "、".join(join_spaces(v) for v in kv.get("contact", []))
+        task.units_source = "column" if task.raw_units else ""
         task.review.extend(notes)
         return True
 
@@ -207,15 +208,7 @@ class TableReader:
 
         if cell("category").strip():
             self.section = join_spaces(cell("category"))  # a 类别 column, often merged down its rows
-        title = cell("title") if "title" in m else cell("measures")
-        no, key = seq_number(cell("no")), ""
-        if no is None and (sub := _SUB_NO.match(fold(cell("no")))):
-            key = re.sub(r"\s", "", sub.group(1))  # "1.2": task 2 of group 1; the key keeps them apart
-            no = int(re.split(r"\D+", key)[-1])
-        elif no is None and cell("no").strip():
-            review.append(f"序号「{cell('no')}」无法识别")
-        elif no is None:
-            no, title = task_number(title)
+        no, key, title = _numbered_title(cell("no"), cell("title") if "title" in m else cell("measures"), review)
         if self._numbered is None:
             self._numbered = no is not None
         measures_text = "\n".join(self._columns(cells, "measures")) if "measures" in m else title
@@ -277,6 +270,21 @@ class TableReader:
         if row.no is not None:
             return row.no == last.no and row.title == last.title
         return bool(self._numbered) or not row.title or row.title == last.title
+
+
+def _numbered_title(no_cell: str, title: str, review: list[str]) -> tuple[int | None, str, str]:
+    """(number, key, title) from the 序号 cell, else from the title ("3. 推进…")."""
+    no = seq_number(no_cell)
+    if no is not None:
+        return no, "", title
+    if sub := _SUB_NO.match(fold(no_cell)):
+        key = re.sub(r"\s", "", sub.group(1))  # "1.2": task 2 of group 1; the key keeps them apart
+        return int(re.split(r"\D+", key)[-1]), key, title
+    if no_cell.strip():
+        review.append(f"序号「{no_cell}」无法识别")
+        return None, "", title
+    no, rest = task_number(title)
+    return no, "", rest
 
 
 def _merge(task: Task, more: Task) -> None:
