@@ -1,4 +1,7 @@
 """Bytes in: encodings, line endings, and every kind of file that must be refused clearly."""
+import os
+import shutil
+
 import pytest
 
 from bot.errors import DubanError
@@ -115,3 +118,22 @@ def test_bad_paths_and_bytes_exit_2_from_the_command_line(tmp_path, args):
     stderr = result.stderr.decode()
     assert result.returncode == 2 and stderr.startswith("错误: ") and "Traceback" not in stderr
     assert ("UTF-8" in stderr) if args == ["-"] else ("不是文件" in stderr)
+
+
+@pytest.mark.skipif(not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv")),
+                    reason="needs root and setpriv to run the command as an unprivileged user")
+def test_an_unreadable_file_exits_2_from_the_command_line_for_an_ordinary_user(tmp_path):
+    """The real OS refusal: the command runs as `nobody`, the file is mode 000."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "locked.md"
+    path.write_text("1. 推进实施。6月底前完成。")
+    path.chmod(0)
+    tmp_path.chmod(0o755)
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             sys.executable, "-m", "bot", "extract", str(path), "--year", "2024"],
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith(f"错误: {path}: 没有读取权限")
