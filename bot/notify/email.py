@@ -9,7 +9,9 @@ would send the password in the clear: it is refused unless explicitly allowed. T
 environment variable named by `password_env` (default DUBAN_SMTP_PASSWORD). For 163/QQ mail it is the 授权码, not the login password.
 
 A refused recipient is a permanent failure for that address only: the others are
-still delivered and the result lists the refused ones.
+still delivered and the result lists the refused ones. `timeout` bounds each socket
+operation and, as a total deadline, the whole session (a server answering a byte at a
+time would otherwise hold the sender past the message's lease).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from email.utils import formatdate, make_msgid
 from html import escape
 
 from bot.envfile import where_to_set
+from bot.notify import deadline
 from bot.notify.base import TARGET, Channel, ChannelConfigError, ChannelError, ConfigField, DeliveryResult, Message
 from bot.notify.http import DEFAULT_TIMEOUT
 
@@ -52,6 +55,20 @@ def _setting(value, name: str) -> str:
     if value not in (None, ""):
         return str(value).strip()
     return os.environ.get(ENV_PREFIX + name.upper(), "").strip()
+
+
+class _Watched(smtplib.SMTP):
+    """An SMTP session the deadline's watchdog can cut from the greeting on (connect() makes `sock`)."""
+
+    def __init__(self, limit: deadline.Deadline, *args, **kwargs):
+        limit.connection = self
+        super().__init__(*args, **kwargs)
+
+
+class _WatchedSSL(smtplib.SMTP_SSL):
+    def __init__(self, limit: deadline.Deadline, *args, **kwargs):
+        limit.connection = self
+        super().__init__(*args, **kwargs)
 
 
 def _flag(value, name: str) -> bool:
@@ -127,11 +144,11 @@ class EmailChannel(Channel):
         mail.add_alternative(html, subtype="html")
         return mail
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, limit: deadline.Deadline) -> smtplib.SMTP:
         context = ssl.create_default_context(cafile=self.ca_file)
         if self.mode == "ssl":
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return _WatchedSSL(limit, self.host, self.port, timeout=self.timeout, context=context)
+        smtp = _Watched(limit, self.host, self.port, timeout=self.timeout)
         if self.mode == "starttls":
             try:
                 smtp.starttls(context=context)
@@ -142,35 +159,41 @@ class EmailChannel(Channel):
 
     def _deliver(self, message: Message) -> DeliveryResult:
         mail = self.build(message)
+        limit = deadline.start(self.timeout)  # the whole session, like a robot's request (bot.notify.deadline)
         try:
-            with self._connect() as smtp:
+            with self._connect(limit) as smtp:
                 if self.username:
                     smtp.login(self.username, self._password)
                 refused = smtp.send_message(mail, from_addr=self.sender, to_addrs=list(self.recipients))
-        except smtplib.SMTPRecipientsRefused as exc:
-            reasons = {addr: _reply(code, text) for addr, (code, text) in exc.recipients.items()}
-            raise ChannelError(f"所有收件地址都被拒收：{_listing(reasons)}", permanent=True) from None
-        except smtplib.SMTPAuthenticationError:
-            raise ChannelError("SMTP 登录失败：用户名或密码（授权码）错误", permanent=True) from None
-        except smtplib.SMTPNotSupportedError as exc:
-            missing = "登录（AUTH）：请去掉 username，或改用加密方式" if "AUTH" in str(exc) else "STARTTLS：请改用 mode: ssl 或 plain"
-            raise ChannelError(f"服务器不支持{missing}", permanent=True) from None
-        except smtplib.SMTPSenderRefused as exc:
-            raise ChannelError(f"发件地址被拒绝：{_reply(exc.smtp_code, exc.smtp_error)}",
-                               permanent=exc.smtp_code >= 500, retry_after=NETWORK_RETRY_AFTER) from None
-        except smtplib.SMTPResponseException as exc:
-            raise ChannelError(f"服务器拒绝：{_reply(exc.smtp_code, exc.smtp_error)}",
-                               permanent=exc.smtp_code >= 500, retry_after=NETWORK_RETRY_AFTER) from None
-        except ssl.SSLCertVerificationError:
-            raise ChannelError("服务器证书校验失败：内网自签证书请设置 ca_file", permanent=True) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise ChannelError(f"连接 SMTP 服务器失败（{type(exc).__name__}）", retry_after=NETWORK_RETRY_AFTER) from None
+            raise self._failure(exc, limit) from None
+        finally:
+            limit.finish()
         reasons = {addr: _reply(code, text) for addr, (code, text) in refused.items()}
         delivered = len(self.recipients) - len(reasons)
         detail = f"已投递 {delivered} 个地址"
         if reasons:
             detail += f"；被拒收 {len(reasons)} 个：{_listing(reasons)}"
         return DeliveryResult(ok=True, detail=self.scrub(detail), parts_sent=1, refused=reasons)
+
+    def _failure(self, exc: BaseException, limit: deadline.Deadline) -> ChannelError:
+        if limit.cut_off:
+            return ChannelError(f"发送超时（{self.timeout:g} 秒内未完成）", retry_after=NETWORK_RETRY_AFTER)
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            reasons = {addr: _reply(code, text) for addr, (code, text) in exc.recipients.items()}
+            return ChannelError(f"所有收件地址都被拒收：{_listing(reasons)}", permanent=True)
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return ChannelError("SMTP 登录失败：用户名或密码（授权码）错误", permanent=True)
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            missing = "登录（AUTH）：请去掉 username，或改用加密方式" if "AUTH" in str(exc) else "STARTTLS：请改用 mode: ssl 或 plain"
+            return ChannelError(f"服务器不支持{missing}", permanent=True)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            said = "发件地址被拒绝" if isinstance(exc, smtplib.SMTPSenderRefused) else "服务器拒绝"
+            return ChannelError(f"{said}：{_reply(exc.smtp_code, exc.smtp_error)}", permanent=exc.smtp_code >= 500,
+                                retry_after=NETWORK_RETRY_AFTER)
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return ChannelError("服务器证书校验失败：内网自签证书请设置 ca_file", permanent=True, environment=True)
+        return ChannelError(f"连接 SMTP 服务器失败（{type(exc).__name__}）", retry_after=NETWORK_RETRY_AFTER)
 
     def secrets(self) -> tuple[str, ...]:
         return (self._password,)

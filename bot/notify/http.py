@@ -11,23 +11,20 @@ a post's CPU time (441 µs against 227 µs here), which bounds how many reminder
 worker sends a second. Proxies come from the environment (HTTPS_PROXY, NO_PROXY …)
 and certificates from the system store (SSL_CERT_FILE to override), both read once.
 
-A request has one total deadline, connect to last byte: urllib3's timeouts are per socket
-operation, so an answer that trickles in a byte at a time would hold a worker (and outlive
-its lease) for as long as the far end likes. One watchdog thread cuts the connection of a
-request past its deadline. The answer is read up to MAX_REPLY_BYTES: a robot's is a few
-dozen bytes, and a huge one must not take the worker's memory.
+A request has one total deadline, connect to last byte (bot.notify.deadline): urllib3's
+timeouts are per socket operation, so an answer that trickles in a byte at a time would
+hold a worker (and outlive its lease) for as long as the far end likes. The pooled
+connections register with the calling thread's deadline, so the watchdog can cut them.
+The answer is read up to MAX_REPLY_BYTES: a robot's is a few dozen bytes, and a huge one
+must not take the worker's memory.
 """
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 import logging
 import re
-import socket
 import ssl
 import threading
-import time
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +43,7 @@ from urllib3.exceptions import (
     TimeoutError,
 )
 
+from bot.notify import deadline
 from bot.notify.base import ChannelError
 
 DEFAULT_TIMEOUT = 10.0
@@ -53,7 +51,6 @@ NETWORK_RETRY_AFTER = 30.0
 MAX_REPLY_BYTES = 64 * 1024
 POOL_SIZE = 4  # kept-alive connections per host: the send loop, plus send-test or a notice alongside
 HEADERS = {"Content-Type": "application/json; charset=utf-8"}
-WATCH_GRANULARITY = 0.05  # the watchdog wakes at most this often; a deadline is kept to about this
 
 _CREDENTIALS = re.compile(r"((?:key|access_token|sign|token)=)[^&\s\"']+|(/hook/)[^/?\s\"']+", re.IGNORECASE)
 
@@ -93,84 +90,16 @@ CERTIFICATE_REFUSED = ("服务器证书校验失败（证书不受信任、已�
                        "然后重启服务")
 
 
-class _Request:
-    """One post under way: its deadline, and the connection it runs on once it has one."""
-
-    def __init__(self, timeout: float):
-        self.deadline = time.monotonic() + timeout
-        self.connection: HTTPConnection | None = None
-        self.done = False
-        self.cut_off = False
-        self._lock = threading.Lock()
-
-    def finish(self) -> None:
-        """Call before the connection goes back to the pool: from then on it may carry another request."""
-        with self._lock:
-            self.done = True
-
-    def cut(self) -> bool:
-        """Shut the request's socket down (its reads fail at once); False while it has no socket yet."""
-        with self._lock:
-            sock = getattr(self.connection, "sock", None)
-            if self.done:
-                return True
-            if sock is None:
-                return False
-            self.cut_off = True
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return True
-
-
-class _Watchdog:
-    """One thread for all requests: cuts those past their deadline (the heap holds them by deadline)."""
-
-    def __init__(self):
-        self._cond = threading.Condition()
-        self._heap: list[tuple[float, int, _Request]] = []
-        self._order = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, request: _Request) -> None:
-        with self._cond:
-            heapq.heappush(self._heap, (request.deadline, next(self._order), request))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="duban-http-deadline", daemon=True)
-                self._thread.start()
-            elif self._heap[0][2] is request:
-                self._cond.notify()
-
-    def _run(self) -> None:
-        with self._cond:
-            while True:
-                while self._heap and self._heap[0][2].done:
-                    heapq.heappop(self._heap)
-                if not self._heap:
-                    self._cond.wait()
-                    continue
-                late = time.monotonic() - self._heap[0][0]
-                if late < 0:
-                    self._cond.wait(max(-late, WATCH_GRANULARITY))
-                    continue
-                _, _, request = heapq.heappop(self._heap)
-                if not request.cut():  # still connecting (bounded by the connect timeout): look again soon
-                    request.deadline = time.monotonic() + WATCH_GRANULARITY
-                    heapq.heappush(self._heap, (request.deadline, next(self._order), request))
-
-
-_watchdog = _Watchdog()
-_current = threading.local()  # the request this thread is making, for its connection to register with
+_current = threading.local()  # the deadline of the request this thread is making, for its connection to join
 
 
 class _Registering:
-    """A pooled connection that tells the thread's current request it carries it (for the watchdog)."""
+    """A pooled connection that tells the thread's current deadline it carries its request (for the watchdog)."""
 
     def request(self, *args, **kwargs):
-        pending = getattr(_current, "request", None)
-        if pending is not None:
-            pending.connection = self
+        limit = getattr(_current, "limit", None)
+        if limit is not None:
+            limit.connection = self
         return super().request(*args, **kwargs)
 
 
@@ -225,8 +154,8 @@ def _certificate_refused(exc: BaseException) -> bool:
     return False
 
 
-def _failure(exc: BaseException, request: _Request, timeout: float) -> ChannelError:
-    if request.cut_off or (isinstance(exc, TimeoutError) and not isinstance(exc, NewConnectionError)):
+def _failure(exc: BaseException, limit: deadline.Deadline, timeout: float) -> ChannelError:
+    if limit.cut_off or (isinstance(exc, TimeoutError) and not isinstance(exc, NewConnectionError)):
         return ChannelError(f"请求超时（{timeout:g} 秒内未完成）", retry_after=NETWORK_RETRY_AFTER)
     if _certificate_refused(exc):
         return ChannelError(CERTIFICATE_REFUSED, permanent=True, environment=True)
@@ -253,21 +182,20 @@ def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> Http
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     parts = urlsplit(url)
     manager = _manager(_proxy(parts.scheme, parts.hostname or ""))
-    request = _current.request = _Request(timeout)
-    _watchdog.watch(request)
+    limit = _current.limit = deadline.start(timeout)
     try:
         response = manager.urlopen("POST", url, body=data, headers=HEADERS, timeout=timeout, retries=False,
                                    redirect=False, preload_content=False)
         try:
             raw = _read_bounded(response)
         finally:
-            request.finish()
+            limit.finish()
             response.release_conn()
     except (HTTPError, OSError) as exc:  # NewConnectionError (refused, no route) is a TimeoutError subclass too
-        raise _failure(exc, request, timeout) from None
+        raise _failure(exc, limit, timeout) from None
     finally:
-        request.finish()
-        _current.request = None
+        limit.finish()
+        _current.limit = None
     text = raw.decode("utf-8", errors="replace")
     try:
         body = json.loads(text)

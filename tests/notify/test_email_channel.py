@@ -146,3 +146,36 @@ def test_host_comes_from_the_environment_when_not_configured(monkeypatch):
     monkeypatch.setenv("DUBAN_SMTP_PORT", "2525")
     channel = channel_for("email", "a@example.gov.cn", mode="plain", sender=SMTP_USER)
     assert channel.describe() == "email:a@example.gov.cn via plain://mail.intra.gov.cn:2525"
+
+
+def test_a_server_that_answers_a_byte_at_a_time_is_cut_at_the_total_deadline():
+    """F07 for mail: the socket timeout is per read; the session as a whole gets `timeout` seconds."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = listener.accept()
+        with conn:
+            for byte in b"220 mail.example.gov.cn ESMTP slow\r\n":
+                if stop.wait(0.2):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    try:
+        started = time.monotonic()
+        result = mail_channel(listener.getsockname()[1], timeout=0.6).send(MESSAGE)
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert not result.ok and not result.permanent and "发送超时（0.6 秒内未完成）" in result.detail
+    assert took < 1.5, took
