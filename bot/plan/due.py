@@ -53,7 +53,7 @@ def _escalating(session: Session, keys: set[GroupKey], now: datetime) -> set[Gro
 
 
 def settle_due(session: Session, now: datetime, log: EventLog) -> Settled:
-    """Apply rules 1–3 to the planned reminders due at `now`; the kept ones are returned, oldest first."""
+    """Apply rules 1–3 to the planned reminders due at `now`; the kept ones (still planned) are returned."""
     rows = list(session.scalars(
         select(Reminder).where(Reminder.status == PLANNED, Reminder.send_at <= now)
         .order_by(Reminder.send_at, Reminder.id).with_for_update(of=Reminder)
