@@ -8,13 +8,16 @@ re-reads it. Choosing is linear in the text: one claimed-character map, no pairw
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.extract.rule import InvalidDate, Recurrence, Rule
+from bot.extract.rule import InvalidDate, Recurrence, Rule, Start
+from bot.extract.rules_recurring import starting
 from bot.extract.table import GATE_CHARS, RULES_BY_CHAR
 from bot.extract.tails import read_tail
 from bot.model import Context
+
+_SENTENCE_END = re.compile(r"[。;!?\n]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def scan(text: str, ctx: Context) -> list[Hit]:
     """The chosen readings of `text`, left to right."""
     found = _candidates(text, ctx)
     if len(found) < 2:
-        return [hit for *_, hit in found]
+        return [hit for *_, hit in found]  # nothing to choose between, and no start before a recurrence
     chosen: list[Hit] = []
     claimed = bytearray(len(text))
     for *_, hit in sorted(found, key=lambda c: c[:3]):
@@ -83,4 +86,18 @@ def scan(text: str, ctx: Context) -> list[Hit]:
             claimed[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)
     chosen.sort(key=lambda h: h.start)
-    return chosen
+    return _from_starts(text, chosen, ctx)
+
+
+def _from_starts(text: str, hits: list[Hit], ctx: Context) -> list[Hit]:
+    """"自2025年6月起，每月10日前报送": a recurrence after a start in its sentence begins there."""
+    start_day, last = None, 0
+    for i, hit in enumerate(hits):
+        if start_day and _SENTENCE_END.search(text, last, hit.start):
+            start_day = None
+        if isinstance(hit.value, Start):
+            start_day = hit.value.day
+        elif start_day and isinstance(hit.value, Recurrence):
+            hits[i] = replace(hit, value=starting(hit.value, start_day, ctx))
+        last = hit.end
+    return hits

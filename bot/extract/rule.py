@@ -42,6 +42,13 @@ class NotDeadline:
 
 
 @dataclass(frozen=True)
+class Start:
+    """A start ("自7月1日起"): no deadline, but a recurrence later in its sentence begins there."""
+
+    day: date
+
+
+@dataclass(frozen=True)
 class PeriodName:
     """A date read as the name of a period ("上半年工作总结"): a guess, so it is flagged."""
 

@@ -30,10 +30,14 @@ def _first_on_or_after(rrule: str, start: date, year_start: date) -> date:
 def recurrence(body: str, ctx: Context, first: date | None = None) -> Recurrence:
     """`first`: a stated first date ("2019年7月底前，以后每年"); the rule runs to the end of its year at least."""
     last_year = max(ctx.year, first.year) if first else ctx.year
-    rrule = f"{body};UNTIL={last_year}1231"
+    return starting(Recurrence(f"{body};UNTIL={last_year}1231", date(ctx.year, 1, 1)), first, ctx)
+
+
+def starting(rec: Recurrence, first: date | None, ctx: Context) -> Recurrence:
+    """`rec` due at its first occurrence on or after the issue date and `first` ("自6月起，每月…")."""
     year_start = date(ctx.year, 1, 1)
     start = max(reference_day(ctx), year_start, first or year_start)
-    return Recurrence(rrule, _first_on_or_after(rrule, start, year_start))
+    return Recurrence(rec.rrule, _first_on_or_after(rec.rrule, start, year_start))
 
 
 _DAY_ITEM = re.compile(r"(\d{1,2})[日号]")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from bot.extract.rule import NOT_DEADLINE, PeriodName, Recurrence
+from bot.extract.rule import NOT_DEADLINE, PeriodName, Recurrence, Start
 from bot.extract.rules_recurring import recurrence
 from bot.model import Context
 
@@ -33,11 +33,21 @@ class Tail:
     pattern: re.Pattern
     after_by: bool  # does it apply after 前 too?
     claims: bool  # do its words join the reading's span ("…，以后每年"), or only steer it ("已")?
-    effect: Callable[[object, Context], tuple[object, str]]  # (value, review code)
+    effect: Callable[[object, Context, str], tuple[object, str]]  # (value, the date's words) → (value, review code)
     examples: tuple[tuple[str, str | None], ...]
 
 
-def _yearly(value, ctx: Context):
+def _start(value, words: str):
+    """The first day a start names: "7月1日起" that day, "6月起" the 1st of June; coarser starts
+    ("下半年起") are not dated, so they only keep the words from being read as a deadline."""
+    if not isinstance(value, date):
+        return NOT_DEADLINE
+    if re.search(r"\d[日号]", words):
+        return Start(value)
+    return Start(value.replace(day=1)) if "月" in words else NOT_DEADLINE
+
+
+def _yearly(value, ctx: Context, words: str):
     if not isinstance(value, date):
         return value, ""
     last = calendar.monthrange(value.year, value.month)[1]
@@ -51,13 +61,15 @@ TAILS = (
           ("6月15日前,此后每年组织一次", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15;UNTIL=20241231"))),
     Tail("…，以后每年", re.compile(r"[^,;:。!?]{1,30}?,(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, False, _yearly,
          (("2024年7月底前出台实施办法,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),)),
-    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, True, lambda v, ctx: (NOT_DEADLINE, ""),
+    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
          (("2023年底前已完成的项目不再重复申报", None),)),
-    Tail("已", re.compile(r"已(?:经)?"), True, False, lambda v, ctx: (v, "already-done"),
+    Tail("已", re.compile(r"已(?:经)?"), True, False, lambda v, ctx, words: (v, "already-done"),
          (("一季度末已完成", "2024-03-31 already-done"), ("9月底前已经建成", "2024-09-30 already-done"))),
-    Tail("起止", re.compile(r"以来|以后|之后|后(?!续)|起(?!草)|开始"), False, True, lambda v, ctx: (NOT_DEADLINE, ""),
-         (("自7月1日起施行", None), ("6月份以来查处案件", None), ("7月1日后受理的申请", None))),
-    Tail("时段名称", re.compile(_PERIOD_NOUNS), False, False, lambda v, ctx: (PeriodName(_first_due(v)), "period-name"),
+    Tail("以来", re.compile(r"以来|以后|之后|后(?!续)"), False, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
+         (("6月份以来查处案件", None), ("7月1日后受理的申请", None))),
+    Tail("起", re.compile(r"起(?!草)|开始"), False, True, lambda v, ctx, words: (_start(v, words), ""),
+         (("自7月1日起施行", None), ("自8月起,每月10日前报送", "FREQ=MONTHLY;BYMONTHDAY=10;UNTIL=20241231"))),
+    Tail("时段名称", re.compile(_PERIOD_NOUNS), False, False, lambda v, ctx, words: (PeriodName(_first_due(v)), "period-name"),
          (("报送上半年工作总结", "period-name"), ("做好一季度数据统计", "period-name"),
           ("2024年6月30日前总结经验", "2024-06-30"), ("9月底前报告工作进展", "2024-09-30"),
           ("11月底前考核验收", "2024-11-30"), ("6月底前统计数据", "2024-06-30"))),
@@ -83,7 +95,7 @@ def read_tail(text: str, start: int, end: int, value, ctx: Context) -> tuple[obj
             continue
         found = tail.pattern.match(text, end)
         if found:
-            new_value, review = tail.effect(value, ctx)
+            new_value, review = tail.effect(value, ctx, text[start:end])
             if new_value is value and not review:
                 continue
             return new_value, found.end() if tail.claims else end, review, tail.name if new_value is not value else ""

@@ -124,6 +124,14 @@ def test_it_dues_a_recurring_deadline_at_its_first_occurrence_on_or_after_the_is
     assert m.past == (doc_date is not None and due < doc_date)  # none left after November: the first, flagged
 
 
+@pytest.mark.parametrize("text, due", [("自8月起，每月10日前报送进展", date(2024, 8, 10)),
+                                       ("自9月15日起，每季度末报送", date(2024, 9, 30)),
+                                       ("自8月起开展检查。每月10日前报送进展", date(2024, 6, 10))])
+def test_it_begins_a_recurrence_at_a_start_in_its_sentence(text, due):
+    (m,), _, _ = extract_clause(text, CTX)
+    assert (m.kind, m.due) == ("recurring", due)
+
+
 def test_it_counts_next_year_from_the_issue_date_not_the_working_year():
     ctx = Context(2023, date(2022, 12, 27))
     assert _dues("明年7月份完成全部验收", ctx) == ["2023-07-31"]
