@@ -15,18 +15,18 @@ from bot.ingest.cleanup import fold, join_spaces
 HEADER_WORDS = (
     ("contact", "分管领导 责任领导 牵头领导 分管市领导 牵头市领导 联系领导 责任人 联系人 负责人 经办人 领导 联系电话"),
     ("skip", "推进情况 进展情况 完成情况 落实情况 工作进展 完成进度 工作进度 形象进度 投资额 总投资 计划投资 投资 "
-             "资金来源 是否完成 完成与否 备注 说明 考核分值 分值 佐证材料"),
+             "资金来源 是否完成 完成与否 备注 说明 考核分值 分值 佐证材料 计量单位 单位"),
     ("deadline", "完成时限 时间节点 时限要求 完成时间 时间安排 完成期限 时间要求 进度安排 办结时限 计划完成时间 时限 时间"),
     ("lead", "牵头单位 牵头部门 牵头处室 牵头科室 主责单位 主办单位 牵头"),
     ("support", "配合单位 配合部门 配合处室 协办单位 协助单位 协同单位 参与单位 参与部门 配合 协办"),
     ("units", "责任单位 责任部门 责任科室 责任处室 责任司局 责任主体 承办单位 实施单位 实施主体 负责单位 "
-              "责任处（室） 单位 部门 处室 科室 主体 司局"),
+              "责任处（室） 部门 处室 科室 主体 司局"),
     ("no", "序号 编号 序"),
     ("category", "类别 任务类别 领域 方面 板块 分类"),
     ("measures", "具体措施 工作措施 具体要求 落实举措 主要措施 工作目标 具体任务 建设内容 工作要求 措施 举措 "
-                 "意见 要求 目标 内容 任务分解"),
+                 "意见 要求 目标 内容 任务分解 目标值 预期目标 年度目标"),
     ("title", "重点任务 工作任务 工作事项 目标任务 任务名称 主要任务 工作内容 重点工作 项目名称 督办事项 "
-              "任务 事项 工作 项目"),
+              "指标名称 任务 事项 工作 项目 指标"),
 )
 UNIT_ROLES = ("lead", "units", "support")
 EXAMPLES = (  # (header cell, role); None: not a header cell (a data cell that merely contains a header word)
@@ -43,11 +43,13 @@ EXAMPLES = (  # (header cell, role); None: not a header cell (a data cell that m
     ("总投资（亿元）", "skip"), ("投资额", "skip"), ("是否完成", "skip"), ("备注", "skip"),
     ("责 任 单 位", "units"), ("完成时限：", "deadline"), ("类别", "category"),
     ("加强宣传工作", None), ("各地知识产权管理部门", None), ("推进任务落实", None), ("9月底前完成宣传周活动。", None),
-    ("2024年目标", None), ("1", None), ("", None),
+    ("指标名称", "title"), ("2024年目标", "measures"), ("2025年度目标值", "measures"), ("单位", "skip"),
+    ("2024年", None), ("1", None), ("", None),
 )
 _WORDS = sorted(((w, role, order) for order, (role, words) in enumerate(HEADER_WORDS) for w in words.split()),
                 key=lambda item: (-len(item[0]), item[2]))
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_YEAR = re.compile(r"^20\d\d年度?(?=\D)")  # "2024年目标": a year before the header word
 _MAX_EXTRA = 3  # characters a header cell may have beyond its word ("贯彻意见", "重点工作任务")
 _MAX_LABEL = 6  # an unknown header cell ("考核标准", "成果形式") is a short label …
 _PROSE = re.compile(r"[\d。；;，,、]")  # … with no number and no sentence punctuation
@@ -63,7 +65,7 @@ def header_role(cell: str, strict: bool = False) -> str | None:
     `strict` (a header after data rows): a two-character word must be the whole cell, so
     "推进任务" or "相关部门" in a data row never passes for "任务" or "部门".
     """
-    text = _clean(cell)
+    text = _YEAR.sub("", _clean(cell))
     if not text or re.search(r"\d", _BRACKETS.sub("", text)):
         return None
     word, role = next(((w, r) for w, r, _ in _WORDS if w in text), (None, None))

@@ -110,13 +110,14 @@ class TableReader:
             return
         self._kv = None
         if self._header(cells):
+            self.notes.extend(notes)
             return
         self._after_header = False
         if self.mapping is None and self._key_values(cells, list(notes), start=True):
             return
         if self._section_row(cells):
             self.section, section_notes = _section_text(cells)
-            self.notes.extend(section_notes)
+            self.notes.extend([*section_notes, *notes])
             return
         if self.mapping is None:
             self.mapping = dict(DEFAULT_MAPPING)

@@ -172,3 +172,10 @@ def test_without_a_units_column_the_units_closing_the_measures_are_read_from_the
     assert [(t.measures, t.raw_units, t.units_source, t.contact) for t in doc.tasks] == [
         ("新建创新中心2个。", "牵头单位：省科技厅；配合单位：省农业农村厅", "bracket", ""),
         ("培训农技人员。", "责任单位：省农业农村厅", "bracket", "王强")]
+
+
+def test_an_indicator_table_reads_the_measurement_unit_column_as_no_responsible_unit():
+    doc = read(("序号", "指标名称", "单位", "2024年目标", "责任单位", "完成时限"),
+               ("1", "地区生产总值增速", "%", "6左右", "市发展改革委", "年底前"))
+    assert [(t.title, t.measures, t.raw_units, t.deadline_text) for t in doc.tasks] == [
+        ("地区生产总值增速", "6左右", "市发展改革委", "年底前")]
