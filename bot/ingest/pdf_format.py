@@ -79,6 +79,18 @@ def _kind(page, textpage) -> str:
     return "text" if readable else "empty"
 
 
+def _pictured(page) -> bool:
+    """Whether a text page also shows a large picture (a pasted scan or screenshot of a table)."""
+    import pypdfium2.raw as raw
+
+    area = page.get_width() * page.get_height()
+    for image in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        if (right - left) * (top - bottom) > 0.25 * area:
+            return True
+    return False
+
+
 def _ruled(page) -> bool:
     """Whether the page draws lines or rectangles: only then can it hold a ruled table."""
     import pypdfium2.raw as raw
@@ -136,48 +148,68 @@ def _pages(numbers: list[int]) -> str:
     return "、".join(str(n + 1) for n in numbers)
 
 
+class _Reading:
+    """The pages read so far, the page numbers left for OCR, and those with pictures beside their text."""
+
+    def __init__(self):
+        self.pages: dict[int, Page] = {}
+        self.scanned: list[int] = []
+        self.pictured: list[int] = []
+
+
+def _read_text_layer(pdf, data: bytes, name: str) -> _Reading:
+    reading, plumber = _Reading(), None
+    try:
+        for number in range(len(pdf)):
+            page = pdf[number]
+            textpage = page.get_textpage()
+            chars = textpage.count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise DubanError(f"{name}: PDF 第 {number + 1} 页有 {chars} 个字符，超过每页上限 {MAX_PAGE_CHARS}，"
+                                 "不像正常的公文页面。请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
+            kind = _kind(page, textpage)
+            if kind == "scan":
+                reading.scanned.append(number)
+                continue
+            if kind == "empty":
+                continue
+            if _pictured(page):
+                reading.pictured.append(number)
+            if _ruled(page):
+                import pdfplumber
+
+                plumber = plumber or pdfplumber.open(BytesIO(data))
+                reading.pages[number] = _plumber_page(plumber.pages[number])
+            else:
+                reading.pages[number] = _pdfium_page(page, textpage)
+    except DubanError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        raise DubanError(f"{name}: PDF 文字层无法读取（{type(exc).__name__}）。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return reading
+
+
 def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
     """The PDF's blocks and its reading flags (an "ocr" flag when any page was read by OCR)."""
     check_unpacked(data, name)
     pdf = _opened(data, name)
     try:
-        count = len(pdf)
-        if count > MAX_PAGES:
-            raise DubanError(f"{name}: PDF 共 {count} 页，超过上限 {MAX_PAGES} 页，不像一份任务清单。"
+        if len(pdf) > MAX_PAGES:
+            raise DubanError(f"{name}: PDF 共 {len(pdf)} 页，超过上限 {MAX_PAGES} 页，不像一份任务清单。"
                              "请把任务清单所在的页另存为单独的 PDF（如 WPS“PDF 拆分”）后再导入")
-        pages: dict[int, Page] = {}
-        scanned: list[int] = []
-        plumber = None
-        try:
-            for number in range(count):
-                page = pdf[number]
-                textpage = page.get_textpage()
-                chars = textpage.count_chars()
-                if chars > MAX_PAGE_CHARS:
-                    raise DubanError(f"{name}: PDF 第 {number + 1} 页有 {chars} 个字符，超过每页上限 {MAX_PAGE_CHARS}，"
-                                     "不像正常的公文页面。请用 PDF 阅读器打开后重新导出，或只导出任务清单所在的页")
-                kind = _kind(page, textpage)
-                if kind == "scan":
-                    scanned.append(number)
-                elif kind == "text" and _ruled(page):
-                    import pdfplumber
-
-                    plumber = plumber or pdfplumber.open(BytesIO(data))
-                    pages[number] = _plumber_page(plumber.pages[number])
-                elif kind == "text":
-                    pages[number] = _pdfium_page(page, textpage)
-        except DubanError:
-            raise
-        except Exception as exc:  # pdfminer raises many unrelated types for damaged files
-            raise DubanError(f"{name}: PDF 文字层无法读取（{type(exc).__name__}）。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
-        finally:
-            if plumber is not None:
-                plumber.close()
+        reading = _read_text_layer(pdf, data, name)
         flags: list[Flag] = []
-        if scanned:
-            ocr_pages, flags = _ocr_pages(pdf, scanned, name)
-            pages.update(ocr_pages)
-            flags.insert(0, Flag("ocr", f"第 {_pages(scanned)} 页没有文字层，已用 OCR 识别；识别结果可能有错字，请对照原件核对每项任务"))
+        if reading.pictured:
+            flags.append(Flag("pdf-picture", f"第 {_pages(reading.pictured)} 页除文字外还有大幅图片（可能是粘贴的扫描件或表格截图），"
+                                             "图片中的文字没有读取，请对照原件核对"))
+        if reading.scanned:
+            ocr_pages, found = _ocr_pages(pdf, reading.scanned, name)
+            reading.pages.update(ocr_pages)
+            flags += [Flag("ocr", f"第 {_pages(reading.scanned)} 页没有文字层，已用 OCR 识别；识别结果可能有错字，请对照原件核对每项任务"),
+                      *found]
     finally:
         pdf.close()
-    return page_blocks([pages[n] for n in sorted(pages)]), flags
+    return page_blocks([reading.pages[n] for n in sorted(reading.pages)]), flags

@@ -209,3 +209,23 @@ def test_paragraphs_indented_with_full_width_spaces_are_kept_apart(tmp_path):
         page.drawString(60, 780 - 24 * n, line)
     page.save()
     assert lines_of(path) == [lines[0].lstrip() + lines[1], lines[2].lstrip() + lines[3]]
+
+
+def test_a_large_picture_beside_the_text_is_flagged_not_silently_skipped(tmp_path):
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    picture = tmp_path / "table.png"
+    Image.new("L", (800, 600), 200).save(picture)
+    path = pdf(tmp_path, markdown_list())
+    mixed = tmp_path / "mixed.pdf"
+    page = canvas.Canvas(str(mixed))
+    page.drawImage(str(picture), 50, 100, 480, 360)
+    page.setFont("Helvetica", 12)
+    page.drawString(50, 700, "Annex 1 of the 2024 work plan, pages 1-2, see the table below")
+    page.save()
+    from bot.ingest.pdf_format import pdf_blocks
+
+    _, flags = pdf_blocks(mixed.read_bytes(), "mixed.pdf")
+    assert [(f.code, "第 1 页" in f.message) for f in flags] == [("pdf-picture", True)]
+    assert lines_of(path)  # a text PDF without pictures gets no such flag (asserted inside lines_of)
