@@ -81,7 +81,9 @@ def _give_back(session: Session, message_ids: list[int], at: datetime, actor: st
 
 
 def _disables_contact(message: Message, result: DeliveryResult) -> bool:
-    return result.permanent and message.channel in ROBOTS and result.errcode not in MESSAGE_FAULTS
+    """A robot's permanent refusal of the contact; not one of the message, nor of this machine's setup (a CA)."""
+    return (result.permanent and message.channel in ROBOTS and result.errcode not in MESSAGE_FAULTS
+            and not result.environment)
 
 
 def _is_notice(session: Session, message: Message) -> bool:
