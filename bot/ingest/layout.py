@@ -86,9 +86,13 @@ def _shape(text: str) -> str:
 
 
 def strip_running(pages: list[Page]) -> None:
-    """Drop page numbers and the header/footer lines repeated in the margins of most pages."""
+    """Drop what sits in the top or bottom margin and is a page number, repeated on most pages,
+    or in small print (a header printed from page 2 on is on one page of a two-page list)."""
     def marginal(page: Page, box: Box) -> bool:
         return box.bottom <= page.height * _MARGIN or box.top >= page.height * (1 - _MARGIN)
+
+    heights = [b.height for page in pages for b in page.items if isinstance(b, Box)]
+    small = 0.8 * median(heights) if heights else 0
 
     counts: dict[str, int] = {}
     for page in pages:
@@ -99,7 +103,7 @@ def strip_running(pages: list[Page]) -> None:
         page.items = [
             item for item in page.items
             if not (isinstance(item, Box) and marginal(page, item)
-                    and (is_page_number(item.text) or _shape(item.text) in repeated))
+                    and (is_page_number(item.text) or _shape(item.text) in repeated or item.height < small))
         ]
 
 

@@ -229,3 +229,16 @@ def test_a_large_picture_beside_the_text_is_flagged_not_silently_skipped(tmp_pat
     _, flags = pdf_blocks(mixed.read_bytes(), "mixed.pdf")
     assert [(f.code, "第 1 页" in f.message) for f in flags] == [("pdf-picture", True)]
     assert lines_of(path)  # a text PDF without pictures gets no such flag (asserted inside lines_of)
+
+
+def test_a_table_continued_under_a_header_printed_from_page_two_is_one_table(tmp_path):
+    """Word's "different first page": the running header is on one page of two, found by its small print."""
+    measures = "；".join(f"{m}月底前完成第{m}阶段的调查摸底和整改落实工作" for m in range(1, 9))
+    rows = "\n".join(f"| {n} | 推进第{n}项重点任务 | {measures} | 市发展改革委 | 12月底前 |" for n in range(1, 9))
+    path = pdf(tmp_path, f"2024年某市重点任务分解表\n| 序号 | 重点任务 | 具体措施 | 责任单位 | 完成时限 |\n|---|---|---|---|---|\n{rows}")
+    from bot.ingest.blocks import Row
+    from bot.ingest.pdf_format import pdf_blocks
+
+    blocks, _ = pdf_blocks(path.read_bytes(), path.name)
+    assert len(blocks) == 1 + 1 + 8 + 1  # title, header, eight rows, the header repeated on page 2
+    assert {b.table for b in blocks if isinstance(b, Row)} == {1}
