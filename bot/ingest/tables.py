@@ -295,7 +295,8 @@ def _merge(task: Task, more: Task) -> None:
     if more.measures and more.measures not in task.measures:
         task.measures = f"{task.measures}\n{more.measures}" if task.measures else more.measures
     sep = " | " if more.no is None else "、"
-    task.raw_units = sep.join(p for p in (task.raw_units, more.raw_units) if p)
+    if more.raw_units != task.raw_units:  # a merged units cell repeats on every row it spans
+        task.raw_units = sep.join(p for p in (task.raw_units, more.raw_units) if p)
     if more.deadline_text and more.deadline_text not in task.deadline_text:
         task.deadline_text = "；".join(p for p in (task.deadline_text, more.deadline_text) if p)
     if more.contact and more.contact not in task.contact:

@@ -156,3 +156,19 @@ def test_a_word_row_merged_across_the_table_is_a_line_and_a_two_row_header_lines
     assert (task.no, task.title, task.section, task.raw_units, task.deadline_text) == (
         1, "推进规划实施", "一、强化统筹", "牵头单位：规划处；配合单位：办公室", "6月底前")
     assert doc.title == "2024年任务分解表" and not doc.flags
+
+
+def test_word_cells_merged_down_the_rows_of_one_task_give_one_task_with_each_measure(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=5)
+    rows = [("序号", "重点任务", "具体措施", "责任单位", "完成时限"), ("1", "推进规划实施", "制定推进计划。", "规划处", "6月底前"),
+            ("", "", "完成年度评估。", "", "年底前")]
+    for r, texts in enumerate(rows):
+        for c, text in enumerate(texts):
+            table.cell(r, c).text = text
+    for c in (0, 1, 3):
+        table.cell(1, c).merge(table.cell(2, c)).text = rows[1][c]
+    document.save(tmp_path / "vmerge.docx")
+    (task,) = read_document(tmp_path / "vmerge.docx").tasks
+    assert (task.no, task.measures, task.raw_units, task.deadline_text, task.review) == (
+        1, "制定推进计划。\n完成年度评估。", "规划处", "6月底前；年底前", [])
