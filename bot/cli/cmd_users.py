@@ -48,7 +48,7 @@ def add(name, role, password_stdin, fmt):
     from bot.web.accounts import add_user
 
     password = _password(password_stdin)
-    with store_session() as (session, _):
+    with store_session(create=True) as (session, _):  # the first account may come before any import
         user = add_user(session, name, role, password)
         record(session, actor_name(None), "添加账号", user.username, after={"role": role})
         row = _record(user)

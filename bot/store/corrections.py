@@ -83,6 +83,21 @@ def check_value(kind: str, value: dict) -> dict:
     return value
 
 
+def describe(kind: str, value: dict) -> str:
+    """A correction in words, for the review screen and the audit page."""
+    units = "、".join(value.get("units", []))
+    return {
+        "milestone.due": f"截止日期改为 {value.get('due')}",
+        "milestone.kind": f"类型改为 {value.get('kind')}",
+        "milestone.action": f"事项改为「{value.get('action', '')}」",
+        "milestone.remove": "删除该节点",
+        "milestone.add": f"补充节点 {value.get('due')}「{value.get('action', '')}」",
+        "task.units": f"责任单位改为 {units}",
+        "unit.map": f"「{value.get('name', '')}」对应为 {units}",
+        "flag.checked": f"提示已核对：{value.get('message', '')[:40]}",
+    }.get(kind, KINDS.get(kind, kind))
+
+
 def _map_units(names: list[str], mapping: dict[str, list[str]]) -> list[str]:
     out: list[str] = []
     for name in names:

@@ -84,6 +84,10 @@ class Directory:
             raise DubanError(f"「{name}」是一组单位（{members}），不是一个单位：请为组内各单位分别指定。")
         return match.entry.name
 
+    def units(self) -> list[str]:
+        """The standard names of the units (not groups), in the directory's order."""
+        return list(dict.fromkeys(m.entry.name for m in self._by_key.values() if not m.entry.is_group))
+
     def keys(self) -> list[str]:
         """Every name and alias in compare form, longest first (repairs try long names first)."""
         return sorted(self._by_key, key=len, reverse=True)

@@ -16,7 +16,9 @@ from bot.model import Extraction, Flag, Milestone, Task
 from bot.plan.imports import import_extraction
 from bot.store.audit import record
 from bot.store.console_models import CorrectionRow
-from bot.store.corrections import KINDS, add_correction, apply_corrections, keyed, reading_of, stored_corrections
+from bot.store.corrections import (
+    KINDS, add_correction, apply_corrections, describe, keyed, reading_of, stored_corrections,
+)
 from bot.store.models import Document, Unit
 
 bp = Blueprint("review", __name__, url_prefix="/documents")
@@ -79,6 +81,17 @@ def _names_to_map(corrected: Extraction) -> list[str]:
     return list(dict.fromkeys(w.text for w in corrected.warnings if w.code in MAP_FLAGS and w.text))
 
 
+def _unit_choices(unmapped: list[str]) -> list[str]:
+    """The office directory's units first, then units known only from documents; never a
+    group or a name still waiting to be mapped."""
+    from bot.units import reading_directory
+
+    directory, _ = reading_directory()
+    stored = g.db.scalars(select(Unit.name).where(Unit.kind == "unit").order_by(Unit.name))
+    groups = {n for n in stored if (m := directory.lookup(n)) is not None and m.entry.is_group}
+    return [n for n in dict.fromkeys([*directory.units(), *stored]) if n not in groups and n not in unmapped]
+
+
 @bp.get("/<int:doc_id>/review")
 def show(doc_id: int, error: str | None = None, status: int = 200):
     doc = _document(doc_id)
@@ -91,10 +104,11 @@ def show(doc_id: int, error: str | None = None, status: int = 200):
     corrected, stale = apply_corrections(reading, stored_corrections(g.db, doc.id))
     checked = {(r.value.get("code"), r.value.get("message")) for r in rows if r.kind == "flag.checked"}
     general = [w for w in corrected.warnings if w.task is None]
-    units = list(g.db.scalars(select(Unit.name).order_by(Unit.name)))
+    names_to_map = _names_to_map(corrected)
+    units = _unit_choices(names_to_map)
     return render_template("review.html", doc=doc, views=_views(corrected, rows), general=general, stale=stale,
-                           checked=checked, names_to_map=_names_to_map(corrected), units=units,
-                           kinds=KIND_LABELS, labels=KINDS, error=error), status
+                           checked=checked, names_to_map=names_to_map, units=units,
+                           kinds=KIND_LABELS, labels=KINDS, describe=describe, error=error), status
 
 
 def _value(kind: str) -> dict:

@@ -7,7 +7,7 @@ import re
 
 from tests.web.conftest import csrf_of
 
-CITIES = ["福州市知识产权局", "厦门市知识产权局", "泉州市知识产权局"]
+CITIES = ["福州市知识产权管理部门", "厦门市知识产权管理部门", "泉州市知识产权管理部门"]
 
 
 def _doc_id(client) -> str:

@@ -1,0 +1,58 @@
+"""The admin's journey through the console, in a real browser, one screenshot per step."""
+from __future__ import annotations
+
+import re
+
+from tests.conftest import SEED
+from tests.e2e.conftest import ADMIN, PASSWORD
+
+CITIES = ["福州市知识产权管理部门", "厦门市知识产权管理部门", "泉州市知识产权管理部门"]
+
+
+def test_log_in_upload_review_correct_and_see_the_dashboard(console, page, shot):
+    page.goto(console + "/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", ADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    shot(page, "01-登录")
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text().startswith("总览")
+
+    page.click("text=文档")
+    page.click("text=上传任务清单")
+    page.set_input_files("input[name=file]", str(SEED))
+    page.click("text=读取并预览")
+    assert "尚未保存任何内容" in page.content() and "首次导入" in page.content()
+    shot(page, "02-上传预览")
+    page.click("button:has-text('导入')")
+    assert "闽知发〔2024〕9号" in page.content()
+    shot(page, "03-文档列表")
+
+    page.click("table a:has-text('2024年福建省推动知识产权高质量发展任务清单')")
+    page.wait_for_url("**/review")
+    task8 = page.locator("#task-8")
+    assert task8.locator("mark", has_text="6月底前").count() == 1
+    june = task8.locator("tr", has=page.locator("input[value='2024-06-30']"))
+    june.locator("input[name=due]").fill("2024-07-15")
+    june.locator("input[name=reason]").first.fill("以局务会安排为准")
+    june.locator("button:has-text('改日期')").click()
+    assert "改期" in page.locator("[role=status]").inner_text()
+    task8 = page.locator("#task-8")
+    assert task8.locator("input[value='2024-07-15']").count() == 1 and task8.locator(".manual").count() >= 1
+    shot(page, "04-修改截止日期", task8)
+
+    group = page.locator("form.map").filter(has=page.get_by_label("「有关地市知识产权管理部门」对应的单位"))
+    group.locator("select[name=units]").select_option(CITIES)
+    group.locator("button:has-text('保存对应')").click()
+    person = page.locator("form.map").filter(has=page.get_by_label("「人数处」对应的单位"))
+    person.locator("select[name=units]").select_option(["人事处"])
+    person.locator("input[name=reason]").fill("OCR 断字")
+    shot(page, "05-单位对应", person)
+    person.locator("button:has-text('保存对应')").click()
+    assert page.get_by_label("「人数处」对应的单位").count() == 0
+
+    page.click("text=总览")
+    content = page.content()
+    assert all(city in content for city in CITIES) and "人事处" in content
+    assert re.search(r"未来 14 天的提醒（\d+ 条）", content) and page.locator("svg.timeline circle").count() > 10
+    shot(page, "06-总览")
