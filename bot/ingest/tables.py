@@ -119,6 +119,9 @@ class TableReader:
             self.section, section_notes = _section_text(cells)
             self.notes.extend([*section_notes, *notes])
             return
+        if self.mapping is None and sum(1 for c in cells if c.strip()) == 1:
+            self.notes.append(f"表头之前的一行「{_short(join_spaces(next(c for c in cells if c.strip())), 30)}」视为表名，不作为任务")
+            return
         if self.mapping is None:
             self.mapping = dict(DEFAULT_MAPPING)
             self.notes.append("表格没有可识别的表头，按“重点任务 | 落实举措 | 责任单位”的栏序读取，请核对")

@@ -179,3 +179,11 @@ def test_an_indicator_table_reads_the_measurement_unit_column_as_no_responsible_
                ("1", "地区生产总值增速", "%", "6左右", "市发展改革委", "年底前"))
     assert [(t.title, t.measures, t.raw_units, t.deadline_text) for t in doc.tasks] == [
         ("地区生产总值增速", "6左右", "市发展改革委", "年底前")]
+
+
+def test_a_caption_row_before_the_header_is_no_task_and_is_said():
+    doc = read(("附件：2024年重点任务清单", "", "", ""), ("序号", "重点任务", "具体措施", "责任单位"),
+               ("1", "推进规划", "6月底前完成。", "规划处"))
+    assert [t.title for t in doc.tasks] == ["推进规划"]
+    assert [f.message for f in doc.flags if f.code == "table-review"] == [
+        "表头之前的一行「附件：2024年重点任务清单」视为表名，不作为任务"]
