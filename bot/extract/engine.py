@@ -20,7 +20,7 @@ from bot.model import Context
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     start: int
     end: int

@@ -17,10 +17,8 @@ _STRONG = guarded(
     r"|(?<!\d)\d{4}年[底末初中前后内]*"
     r"|(?:元旦|春节|国庆|劳动节|端午|中秋|清明)节?[前后]?"
     r"|[上中下]旬|\d季度[末初]?|[上下]半年|年[底末初]|月[底末初]|明年|次年|下一?年(?!度)"
-)
-# Recurrences no rule read ("每两个月", "每三周", "每天", "每月结束后").
-_RECURRING = guarded(
-    r"每(?:\d+|半)个?(?:月|周|星期|年|季度?|旬)|每个?(?:旬|日|天)|隔\d*个?(?:月|周|年|季度?)|[单双]月(?!刊)"
+    # Recurrences no rule read ("每两个月", "每三周", "每天", "每月结束后").
+    r"|每(?:\d+|半)个?(?:月|周|星期|年|季度?|旬)|每个?(?:旬|日|天)|隔\d*个?(?:月|周|年|季度?)|[单双]月(?!刊)"
     r"|每个?(?:月|季度?|年度?)(?:终了|结束)(?:之?后)?"
 )
 _WEAK = guarded(r"近期|本周|下周|上周|本月|下月|上月|年初|季末|[春夏秋冬]季|暑期|寒假|暑假|汛期|节前|节后|假期|年前|年后")
@@ -59,7 +57,7 @@ def _jieba_time_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def unknown_time_words(text: str, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans (in `text`) of time words left unexplained by the rules."""
     free = unclaimed(text, claimed)
-    strong = sorted([m.span() for m in _STRONG.finditer(free)] + [m.span() for m in _RECURRING.finditer(free)])
+    strong = [m.span() for m in _STRONG.finditer(free)]  # sorted and disjoint
     strong_starts = [s for s, _ in strong]
     spans = list(strong)
     for m in _WEAK.finditer(free):
