@@ -4,20 +4,18 @@ from __future__ import annotations
 from bot.config.contacts import redact
 from bot.errors import DubanError
 from bot.notify import Channel, channel_from_contact
-from bot.notify.registry import CHANNELS, accepted_options
+from bot.notify.registry import robot_kinds, send_options
 from bot.store.models import Contact
 
-ROBOTS = ("wecom", "dingtalk", "feishu")
+ROBOTS = robot_kinds()
 
 
-def contact_channel(contact: Contact, **send_options) -> Channel:
+def contact_channel(contact: Contact, **runtime) -> Channel:
     """Raises DubanError (ChannelConfigError, or a missing ${VAR}) when the contact cannot be used as is.
 
-    `send_options` (limiter, sleep, timeout …) go to the kinds that take them.
+    `runtime` options (limiter, sleep, timeout …) go to the kinds that take them.
     """
-    cls = CHANNELS.get(contact.kind)
-    accepted = accepted_options(cls) if cls else frozenset()
-    options = {k: v for k, v in send_options.items() if k in accepted}
+    options = send_options(contact.kind, **runtime)
     if contact.secret:
         options["secret"] = contact.secret
     if contact.mentions:

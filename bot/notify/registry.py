@@ -6,6 +6,7 @@ such class, so adding a channel is adding its file. Everything else asks the reg
 
     CHANNELS: dict[kind, channel class]             every kind, the console preview included
     contact_kinds() -> tuple[kind, ...]             the kinds a contact may use (CLI flags, YAML keys)
+    robot_kinds() -> tuple[kind, ...]               the group robots among them
     channel_class(kind) -> class                    ChannelConfigError (Chinese) for an unknown kind
     validate_contact(kind, options) -> [problems]   Chinese problems with a contact as written
     contact_fields() -> {name: ConfigField}         the option keys any contact may carry (YAML)
@@ -69,6 +70,13 @@ def _discover() -> None:
 def contact_kinds() -> tuple[str, ...]:
     """The kinds a unit's contact may be (the console preview is not one)."""
     return tuple(kind for kind, cls in CHANNELS.items() if cls.configurable)
+
+
+def robot_kinds() -> tuple[str, ...]:
+    """The group-robot kinds (RobotChannel): a permanent refusal there means the robot or its key is gone."""
+    from bot.notify.robot import RobotChannel
+
+    return tuple(kind for kind, cls in CHANNELS.items() if issubclass(cls, RobotChannel))
 
 
 def contact_fields() -> dict[str, ConfigField]:

@@ -18,6 +18,7 @@ from bot.notify.registry import (
     contact_fields,
     contact_kinds,
     register,
+    robot_kinds,
     unregister,
     validate_contact,
 )
@@ -36,6 +37,7 @@ def jsonhook():
 def test_the_shipped_channels_are_found_in_the_package_with_their_declarations():
     assert list(CHANNELS) == ["wecom", "email", "dingtalk", "feishu", "console"]
     assert contact_kinds() == ("wecom", "email", "dingtalk", "feishu")
+    assert robot_kinds() == ("wecom", "dingtalk", "feishu")
     for kind in contact_kinds():
         cls = CHANNELS[kind]
         assert cls.label and cls.fields[0].name == "target" and cls.fields[0].required
