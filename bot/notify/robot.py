@@ -23,7 +23,6 @@ from bot.notify.base import (
     ConfigField,
     DeliveryResult,
     Message,
-    Outcome,
 )
 from bot.notify.split import truncate_utf8
 from bot.notify.throttle import RateLimiter, limiter_key
@@ -39,7 +38,6 @@ class RobotChannel(Channel):
 
     code_fields: tuple[str, ...] = ("errcode",)
     message_fields: tuple[str, ...] = ("errmsg",)
-    codes: dict[int, Outcome] = {}
 
     def __init__(
         self,
