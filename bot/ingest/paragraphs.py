@@ -82,7 +82,8 @@ def _measures_only(node: Node) -> bool:
     return bool(node.children) and all(not c.children and c.marker.rank >= 3 for c in node.children)
 
 
-def _task(node: Node, section: list[str], folded: list[Node], inherited: list[str] = ()) -> Task:
+def _task(node: Node, section: list[str], folded: list[Node], inherited: list[str]) -> Task:
+    """The task an item is, with the text, units and deadlines of the items folded into it."""
     found = UnitsFound()
     for part in (node, *folded):
         found.units += part.found.units
@@ -98,6 +99,7 @@ def _task(node: Node, section: list[str], folded: list[Node], inherited: list[st
 
 
 def _fill_units(task: Task, found: UnitsFound) -> None:
+    """Units as the prose states them, else the subjects of its sentences (flagged for review)."""
     task.deadline_text = "；".join(found.deadlines)
     task.contact = "、".join(found.contacts)
     if found.units:
@@ -150,7 +152,7 @@ def _leaf_items(root: Node) -> ProseReading:
     reading = ProseReading()
     for node in root.walk():
         if node.marker is not None and not node.children and node.text and not _not_a_task(node):
-            task = _task(node, [], [])
+            task = _task(node, [], [], [])
             task.review.append(FALLBACK_ITEMS)
             reading.add(task, node.line, _key(node))
     if reading.tasks:
@@ -162,22 +164,20 @@ def _dated_paragraphs(lines: list[str]) -> ProseReading:
     """Every paragraph with a date or its own units (Word's automatic numbering leaves none in
     the text); a unit line after a paragraph is that paragraph's."""
     reading, founds = ProseReading(), []
+    previous: UnitsFound | None = None  # the units of the paragraph just read as a task
     for index, raw in enumerate(lines):
         line = unbracket_labels(join_spaces(raw))
-        if END_OF_ITEMS.match(line) or _ADDRESSEE.search(line):
-            founds.append(None)
-            continue
-        if founds and founds[-1] is not None and take_line(line, founds[-1]):
+        if previous is not None and take_line(line, previous):
             continue
         found = UnitsFound()
         text = take_trailing_labels(take_parentheticals(line, found), found)
-        if not (is_dated(text) or found.units):
-            founds.append(None)
+        previous = None
+        if END_OF_ITEMS.match(line) or _ADDRESSEE.search(line) or not (is_dated(text) or found.units):
             continue
         task = Task(None, split_title(text), text, review=[FALLBACK_PARAGRAPHS])
         reading.add(task, index, f"p{len(reading.tasks) + 1}")
-        founds.append(found)
-    for task, found in zip(reading.tasks, (f for f in founds if f is not None)):
+        founds.append(previous := found)
+    for task, found in zip(reading.tasks, founds):
         _fill_units(task, found)
     if reading.tasks:
         reading.flags.append(Flag("prose-fallback", FALLBACK_PARAGRAPHS))
@@ -201,7 +201,3 @@ def read_prose(lines: list[str], *, fallback: bool = True) -> ProseReading:
     reading.set_keys()
     return reading
 
-
-def paragraph_tasks(lines: list[str]) -> list[Task]:
-    """The tasks of a list written as prose (see read_prose)."""
-    return read_prose(lines).tasks

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from bot.ingest.facts import find_doc_date, find_issuer, find_title
-from bot.ingest.paragraphs import paragraph_tasks
+from bot.ingest.paragraphs import read_prose
 
 
 @pytest.mark.parametrize("lines, expected", [
@@ -45,7 +45,7 @@ def test_it_reads_numbered_paragraphs_with_inline_and_labelled_units():
         "某省知识产权局",
         "2024年5月22日印发",
     ]
-    tasks = paragraph_tasks(lines)
+    tasks = read_prose(lines).tasks
     assert [(t.no, t.section, t.title) for t in tasks] == [(1, "一、强化统筹", "推进规划实施"), (2, "二、加强保护", "加强协调")]
     assert tasks[0].measures == "推进规划实施。6月底前，制定计划；年底前，完成评估。"  # a date may sit in the headline
     assert (tasks[0].raw_units, tasks[0].units_source) == ("责任单位：保护处、运用处", "bracket")
