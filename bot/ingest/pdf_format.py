@@ -91,11 +91,19 @@ def _pictured(page) -> bool:
     return False
 
 
+_TABLE_SEGMENTS = 8  # two ruled cells; a header rule or the double red line under a 版头 has 2–4
+
+
 def _ruled(page) -> bool:
-    """Whether the page draws lines or rectangles: only then can it hold a ruled table."""
+    """Whether the page draws enough lines to hold a ruled table (only then is pdfplumber needed)."""
     import pypdfium2.raw as raw
 
-    return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2))
+    segments = 0
+    for path in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        segments += max(0, raw.FPDFPath_CountSegments(path.raw))
+        if segments >= _TABLE_SEGMENTS:
+            return True
+    return False
 
 
 def _pdfium_page(page, textpage) -> Page:

@@ -242,3 +242,19 @@ def test_a_table_continued_under_a_header_printed_from_page_two_is_one_table(tmp
     blocks, _ = pdf_blocks(path.read_bytes(), path.name)
     assert len(blocks) == 1 + 1 + 8 + 1  # title, header, eight rows, the header repeated on page 2
     assert {b.table for b in blocks if isinstance(b, Row)} == {1}
+
+
+@pytest.mark.parametrize("lines, ruled", [(1, False), (2, False), (5, True)])
+def test_only_pages_that_draw_a_grid_go_to_the_table_reader(tmp_path, lines, ruled):
+    """A header rule or the double red line under a 版头 is no table; a few ruled cells are."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    from bot.ingest.pdf_format import _ruled
+
+    path = tmp_path / "rules.pdf"
+    page = canvas.Canvas(str(path))
+    for n in range(lines):
+        page.rect(50, 700 - 30 * n, 400, 30) if lines > 2 else page.line(50, 760 - 4 * n, 545, 760 - 4 * n)
+    page.save()
+    assert _ruled(pdfium.PdfDocument(str(path))[0]) is ruled
