@@ -156,3 +156,23 @@ def test_contacts_set_refuses_a_bad_contact_of_the_new_channel_and_stores_a_good
         assert any(c["kind"] == "jsonhook" for c in json.loads(listed.stdout)["contacts"])
     finally:
         close_stores()
+
+
+def test_config_apply_reads_the_new_channel_from_contacts_yaml_and_refuses_a_bad_one(jsonhook, office_config,
+                                                                                    sqlite_url, monkeypatch):
+    from bot.store import close_stores, open_store
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", sqlite_url)
+    open_store(sqlite_url)
+    try:
+        write_contacts(office_config, "{jsonhook: 'https://hooks.example.gov.cn/duban', secret: short}")
+        refused = CliRunner().invoke(cli, ["config", "apply", "--yes"])
+        assert refused.exit_code == 2 and "jsonhook 渠道，字段 secret" in refused.output
+        write_contacts(office_config, f"{{jsonhook: 'https://hooks.example.gov.cn/duban', secret: {TOKEN}}}")
+        applied = CliRunner().invoke(cli, ["config", "apply", "--yes"])
+        assert applied.exit_code == 0, applied.output
+        listed = CliRunner().invoke(cli, ["contacts", "list", "--format", "json"])
+        assert [c["kind"] for c in json.loads(listed.stdout)["contacts"] if c["unit"] == "知识产权保护处"] == ["jsonhook"]
+        assert TOKEN not in listed.stdout
+    finally:
+        close_stores()
