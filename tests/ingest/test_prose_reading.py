@@ -199,3 +199,11 @@ def test_unnumbered_paragraphs_with_units_and_their_unit_lines_are_read_as_tasks
     tasks = read(text).tasks
     assert [(t.title, t.raw_units, t.units_source) for t in tasks] == [
         ("推进数据共享", "牵头单位：市数据局", "line"), ("加强队伍建设", "市人社局负责", "bracket")]
+
+
+def test_a_unit_line_after_an_items_last_measure_is_the_items():
+    text = ("（一）加强执法\n1. 6月底前开展检查；\n2. 年底前完成整改。\n牵头单位：市市场监管局\n"
+            "（二）优化服务\n1. 推进A。9月底前完成。\n2. 推进B。10月底前完成。\n牵头单位：市财政局")
+    tasks = read(text).tasks
+    assert [(t.key, t.title, t.raw_units) for t in tasks] == [
+        ("1", "加强执法", "牵头单位：市市场监管局"), ("2-1", "推进A", ""), ("2-2", "推进B", "牵头单位：市财政局")]
