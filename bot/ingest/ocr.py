@@ -6,6 +6,7 @@ always flagged, and the caller marks every task of an OCR'd document for review.
 """
 from __future__ import annotations
 
+import math
 import re
 from io import BytesIO
 from dataclasses import dataclass
@@ -51,13 +52,35 @@ def image_page(image, name: str) -> tuple[Page, list[Flag]]:
     if scale < 1.0:
         image = image.resize((round(image.width * scale), round(image.height * scale)))
     result = engine(name)(image.convert("RGB"))
+    quads = [[(float(x), float(y)) for x, y in quad] for quad in (result.boxes if result.boxes is not None else [])]
+    quads = _deskewed(quads)
     boxes, flags = [], []
-    for quad, text in zip(result.boxes if result.boxes is not None else [], result.txts or ()):
+    for quad, text in zip(quads, result.txts or ()):
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         text, found = repaired(text)
         boxes.append(Box(min(xs), min(ys), max(xs), max(ys), text))
         flags += found
     return box_page(boxes, image.height), flags
+
+
+def _deskewed(quads: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """The boxes turned back by the page's skew (the median slope of the long boxes' top edges).
+
+    A scan 1° askew lifts the right end of an A4 line by a third of a line, enough to put a
+    table row's last cells on the next line; rapidocr's boxes keep that slope.
+
+    >>> [[round(c) for p in q for c in p] for q in _deskewed([[(0, 0), (1000, 17.5), (1000, 47.5), (0, 30)]] * 3)][0]
+    [0, 0, 1000, 0, 1001, 30, 1, 30]
+    """
+    slopes = sorted(math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0]) for q in quads
+                    if q[1][0] - q[0][0] > 3 * abs(q[3][1] - q[0][1]))
+    if not slopes:
+        return quads
+    angle = slopes[len(slopes) // 2]
+    if abs(angle) < math.radians(0.1):
+        return quads
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    return [[(x * cos - y * sin, x * sin + y * cos) for x, y in quad] for quad in quads]
 
 
 def image_file_pages(data: bytes, name: str) -> tuple[list[Page], list[Flag]]:
