@@ -56,11 +56,9 @@ class Node:
     found: UnitsFound = field(default_factory=UnitsFound)
     text: str = ""  # own text, unit statements taken out
     head: str = ""  # a heading line standing over the item's text, if it has one
-    units_from_lines: int = 0  # how many of found.units were unit lines of their own
 
     def finish(self) -> None:
         body = [p for p in map(unbracket_labels, self.parts) if not take_line(p, self.found)]
-        self.units_from_lines = len(self.found.units)
         if body and is_heading(body[0]) and len(body) > 1:  # "三、组织保障" over a paragraph of its own
             self.head = join_spaces(body.pop(0))
         self.text = take_trailing_labels(take_parentheticals(join_spaces(" ".join(body)), self.found), self.found)
@@ -112,22 +110,20 @@ def build_tree(lines: list[str]) -> Node:
     for node in root.walk():
         node.finish()
     for node in root.walk():
-        _lift_closing_unit_lines(node)
+        _lift_closing_units(node)
     return root
 
 
-def _lift_closing_unit_lines(parent: Node) -> None:
-    """"（一）加强执法\n（1）6月底前开展检查；\n（2）年底前完成整改。\n牵头单位：A": unit lines after the
-    last of its measures (leaves with no headline of their own, naming no units) are the item's."""
+def _lift_closing_units(parent: Node) -> None:
+    """"（一）加强执法\n（1）6月底前开展检查；\n（2）年底前完成整改。（A负责）" or "…\n牵头单位：A": the units
+    closing the last of an item's measures (leaves with no headline, the others naming no units)
+    are the item's."""
     if parent.marker is None or parent.found.units or len(parent.children) < 2:
         return
     *others, last = parent.children
-    if not last.found.units or last.units_from_lines != len(last.found.units):
-        return
-    if not all(_is_measure(c) for c in parent.children) or any(c.found.units for c in others):
+    if not last.found.units or any(c.found.units for c in others) or not all(map(_is_measure, parent.children)):
         return
     parent.found, last.found = last.found, UnitsFound()
-    parent.units_from_lines, last.units_from_lines = len(parent.found.units), 0
 
 
 def _is_measure(node: Node) -> bool:

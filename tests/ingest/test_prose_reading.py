@@ -201,7 +201,9 @@ def test_unnumbered_paragraphs_with_units_and_their_unit_lines_are_read_as_tasks
         ("推进数据共享", "牵头单位：市数据局", "line"), ("加强队伍建设", "市人社局负责", "bracket")]
 
 
-def test_a_unit_line_after_an_items_last_measure_is_the_items():
+def test_units_closing_an_items_last_measure_are_the_items():
+    (task,) = read("（一）加强执法\n（1）6月底前开展检查；\n（2）年底前完成整改。（市市场监管局负责）").tasks
+    assert (task.title, task.raw_units) == ("加强执法", "市市场监管局负责")
     text = ("（一）加强执法\n1. 6月底前开展检查；\n2. 年底前完成整改。\n牵头单位：市市场监管局\n"
             "（二）优化服务\n1. 推进A。9月底前完成。\n2. 推进B。10月底前完成。\n牵头单位：市财政局")
     tasks = read(text).tasks
