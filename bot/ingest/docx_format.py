@@ -20,7 +20,7 @@ from bot.ingest.ooxml import open_package
 
 _MAX_NESTING = 3  # tables inside tables inside cells: deeper is not a task list
 MAX_BLOCKS = 30_000  # paragraphs with text and table rows: a 200-page document has about 10 000
-_TEXT = qn("w:t")
+_TEXT, _ROW, _CELL, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:t", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 
 
 def docx_blocks(data: bytes, name: str) -> list[Block]:
@@ -31,7 +31,7 @@ def docx_blocks(data: bytes, name: str) -> list[Block]:
         raise DubanError(f"{name}: Word 文件无法打开（{type(exc).__name__}）。请用 Word 或 WPS 打开后重新另存为 .docx") from None
     blocks: list[Block] = []
     table_no = 0
-    for element in document.element.body.iterchildren():
+    for element in _children(document.element.body):
         _check_count(blocks, name)
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p" and element.find(f".//{_TEXT}") is not None:  # python-docx's .text is slow; most empty
@@ -64,31 +64,44 @@ def _grid_cells(row) -> tuple[list[str], list[str]]:
             out.append("")
             continue
         seen.add(id(cell._tc))
-        text, nested = _cell_text(cell._tc, 0)
+        text, depth = _cell_text(cell._tc, 0)
         out.append(text)
-        if nested:
+        if depth > _MAX_NESTING:
+            notes.append(f"第{len(out)}栏内的表格嵌套超过 {_MAX_NESTING} 层，最里层未读取，请对照原件")
+        elif depth:
             notes.append(f"第{len(out)}栏内有嵌套表格，其文字已并入该栏读取，请核对")
     return out, notes
 
 
-def _cell_text(tc, depth: int) -> tuple[str, bool]:
-    """A cell's paragraphs and nested tables ("子措施，时限；完成年度评估，9月底前"), in order."""
-    parts, nested = [], False
-    for child in tc.iterchildren():
+def _cell_text(tc, depth: int) -> tuple[str, int]:
+    """A cell's paragraphs and nested tables ("子措施，时限；完成年度评估，9月底前"), in order,
+    and how deep its tables nest (beyond _MAX_NESTING they are not read)."""
+    parts, deepest = [], depth
+    for child in _children(tc):
         tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = Paragraph(child, None).text.strip()
-            if text:
-                parts.append(text)
-        elif tag == "tbl" and depth < _MAX_NESTING:
-            nested = True
-            rows = []
-            for tr in child.iterchildren():
-                if tr.tag.endswith("}tr"):
-                    cells = [_cell_text(c, depth + 1)[0] for c in tr.iterchildren() if c.tag.endswith("}tc")]
-                    rows.append("，".join(c for c in cells if c))
-            parts.append("；".join(r for r in rows if r))
+        if tag == "p" and child.find(f".//{_TEXT}") is not None:
+            parts.append(Paragraph(child, None).text.strip())
+        elif tag == "tbl" and depth >= _MAX_NESTING:
+            deepest = depth + 1
         elif tag == "tbl":
-            nested = True
-            parts.append("（此处嵌套表格层数过多，未读取）")
-    return "\n".join(p for p in parts if p), nested
+            rows = []
+            for tr in (r for r in child.iterchildren() if r.tag == _ROW):
+                cells = []
+                for tc_inner in (c for c in tr.iterchildren() if c.tag == _CELL):
+                    text, inner = _cell_text(tc_inner, depth + 1)
+                    cells.append(text)
+                    deepest = max(deepest, inner)
+                rows.append("，".join(c for c in cells if c))
+            parts.append("；".join(r for r in rows if r))
+            deepest = max(deepest, depth + 1)
+    return "\n".join(p for p in parts if p), deepest
+
+
+def _children(element):
+    """Child elements, looking through content controls (<w:sdt>) that wrap paragraphs or tables."""
+    for child in element.iterchildren():
+        if child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            yield from _children(content) if content is not None else ()
+        else:
+            yield child

@@ -105,6 +105,7 @@ class TableReader:
     def feed(self, cells: list[str], notes: tuple[str, ...] = ()) -> None:
         """One table row; `notes` are what the format reader could not read in it (formulas …)."""
         if not any(c.strip() for c in cells):
+            self.notes.extend(notes)  # e.g. a cell whose only content was a table nested too deep
             return
         if self._kv is not None and self._key_values(cells, list(notes)):
             return

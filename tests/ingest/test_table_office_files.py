@@ -172,3 +172,19 @@ def test_word_cells_merged_down_the_rows_of_one_task_give_one_task_with_each_mea
     (task,) = read_document(tmp_path / "vmerge.docx").tasks
     assert (task.no, task.measures, task.raw_units, task.deadline_text, task.review) == (
         1, "制定推进计划。\n完成年度评估。", "规划处", "6月底前；年底前", [])
+
+
+def test_tables_nested_too_deep_are_said_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(docx_format, "_MAX_NESTING", 1)
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    for row, texts in zip(table.rows, [HEADER, ("1", "推进规划实施", "", "保护处")]):
+        for cell, text in zip(row.cells, texts):
+            cell.text = text
+    inner = table.cell(1, 2).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "第一层"
+    inner.cell(0, 0).add_table(rows=1, cols=1).cell(0, 0).text = "9月底前完成"
+    document.save(tmp_path / "deep.docx")
+    (task,) = read_document(tmp_path / "deep.docx").tasks
+    assert task.measures == "第一层"
+    assert any("嵌套超过 1 层" in note for note in task.review)
