@@ -32,7 +32,9 @@ def load(path: str | Path | None = None) -> Path | None:
     return _loaded
 
 
-def where_to_set(name: str) -> str:
+def where_to_set(*names: str) -> str:
     """'请在 …' naming the .env actually read (or the one that would be), for error texts."""
     target = _loaded or DEFAULT.resolve()
-    return f"请在 {target}（或 --env-file 指定的文件）中写一行 {name}=…，或在启动服务的环境中设置它（环境变量优先于文件）"
+    wanted = "、".join(f"{name}=…" for name in names)
+    return (f"请在 {target}（或 --env-file 指定的文件；docker-compose 部署时是项目目录中的 .env，改后运行 docker-compose up -d）"
+            f"中写上 {wanted}，或在启动服务的环境中设置（环境变量优先于文件）")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config.yamlfile import Where, YDict, YList, load_yaml
+from bot.envfile import where_to_set
 from bot.errors import DubanError
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -62,7 +63,7 @@ def expand_env(text: str, what: str = "联系方式") -> str:
     def one(m: re.Match) -> str:
         value = os.environ.get(m.group(1))
         if value is None:
-            raise DubanError(f"{what}引用的环境变量 {m.group(1)} 未设置。请在 .env 或服务环境中设置它。")
+            raise DubanError(f"{what}引用的环境变量 {m.group(1)} 未设置。{where_to_set(m.group(1))}。")
         return value
 
     return ENV_REF.sub(one, text or "")

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from bot.envfile import where_to_set
 from bot.errors import DubanError
 from bot.notify.base import TARGET, Channel, ChannelConfigError, ConfigField, expand_env_value, unset_env
 
@@ -152,7 +153,7 @@ def channel_from_contact(kind: str, target: str, **options) -> Channel:
     missing = unset_env(target) + [name for value in options.values() for name in unset_env(value)]
     if missing:
         raise DubanError(f"联系方式引用的环境变量 {'、'.join(dict.fromkeys(missing))} 未设置。"
-                         "请在 .env 或服务环境中设置它。")
+                         f"{where_to_set(*dict.fromkeys(missing))}。")
     return channel_for(kind, expand_env_value(target),
                        **{name: expand_env_value(value) for name, value in options.items()})
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from bot.config.contacts import ContactSpec, env_refs
+from bot.envfile import where_to_set
 from bot.errors import DubanError
 from bot.notify.registry import contact_kinds, validate_contact
 
@@ -73,5 +74,5 @@ def refuse_unusable(spec: ContactSpec, where: str) -> list[str]:
     notes = [f"{where}: {text}" for text in verdict.environment + verdict.warnings]
     if verdict.missing_env:
         notes.append(f"{where}: 引用的环境变量 {'、'.join(verdict.missing_env)} 尚未设置，无法检查其内容；"
-                     "请在服务的环境（.env）中设置，再运行 python -m bot check-config。")
+                     f"{where_to_set(*verdict.missing_env)}，再运行 python -m bot check-config。")
     return notes

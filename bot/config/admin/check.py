@@ -21,6 +21,7 @@ from bot.config.contacts import parse_contact
 from bot.config.paths import CONTACTS, SETTINGS as SETTINGS_FILE, missing_dir, missing_file
 from bot.config.settings import Settings, _apply_env, parse_settings
 from bot.config.yamlfile import Where, YDict, YList, load_yaml
+from bot.envfile import where_to_set
 from bot.errors import DubanError
 from bot.units.directory import Directory, load_directory
 
@@ -138,7 +139,7 @@ def _contacts(items, where: Where, report: ConfigReport) -> None:
         verdict = judge(spec)
         if verdict.missing_env:
             names = "、".join(verdict.missing_env)
-            report.add(SECRETS, at.error(f"引用的环境变量 {names} 未设置或为空：请在 .env（或服务环境）中填写。").message)
+            report.add(SECRETS, at.error(f"引用的环境变量 {names} 未设置或为空：{where_to_set(*verdict.missing_env)}。").message)
         for message in verdict.errors + verdict.environment:
             report.add(CHANNEL, at.error(message).message)
         for message in verdict.warnings:
