@@ -8,6 +8,7 @@ their tables. (PyMuPDF is avoided: its AGPL licence is not one an office can acc
 """
 from __future__ import annotations
 
+import bisect
 import re
 import zlib
 from io import BytesIO
@@ -123,6 +124,55 @@ def _inside(line: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+def _cell_lines(chars: list[dict]) -> list[tuple[str, float, float]]:
+    """A cell's characters as printed lines: (text, right edge, character size)."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and char["top"] < lines[-1][0]["top"] + 0.5 * char["size"]:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        out.append(("".join(c["text"] for c in line), line[-1]["x1"], max(c["size"] for c in line)))
+    return out
+
+
+def _cell_text(chars: list[dict], right: float) -> str:
+    """A cell's text: a line that runs to the cell's edge wraps on, a shorter one ends its paragraph.
+
+    Units are often written one to a line ("市发展改革委⏎市财政局"); joining every line would make one
+    name of them, keeping every break would split wrapped names ("各县（市、区）人民⏎政府").
+    """
+    paragraphs: list[str] = []
+    wrapped = False
+    for text, x1, size in _cell_lines(chars):
+        if wrapped and paragraphs:
+            paragraphs[-1] = cell_text(paragraphs[-1] + " " + text)
+        else:
+            paragraphs.append(cell_text(text))
+        wrapped = x1 >= right - 2 * size
+    return "\n".join(p for p in paragraphs if p)
+
+
+def _cell_texts(chars: list[dict], table) -> list[list[str]]:
+    """The table's rows of cell texts, each character given to the cell its centre falls in."""
+    rows = [row for row in table.rows]
+    tops = [row.bbox[1] for row in rows]
+    found: dict[tuple, list[dict]] = {}
+    x0, top, x1, bottom = table.bbox
+    for char in chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            continue
+        row = rows[max(0, bisect.bisect_right(tops, cy) - 1)]
+        cell = next((c for c in row.cells if c and c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        if cell:
+            found.setdefault(cell, []).append(char)
+    return [[_cell_text(found.get(cell, []), cell[2]) if cell else "" for cell in row.cells] for row in rows]
+
+
 def _plumber_page(page) -> Page:
     """A page with rulings: pdfplumber's tables as rows, the text outside them as lines."""
     tables = page.find_tables()
@@ -131,7 +181,7 @@ def _plumber_page(page) -> Page:
         text_box(line["x0"], line["top"], line["x1"], line["bottom"], line["text"])
         for line in page.extract_text_lines(strip=False) if not _inside(line, boxes)
     ]
-    items += [Table(t.bbox[1], [[cell_text(c) for c in row] for row in t.extract()]) for t in tables]
+    items += [Table(t.bbox[1], _cell_texts(page.chars, t)) for t in tables]
     page.close()
     return Page(page.height, sorted(items, key=lambda item: item.top))
 

@@ -258,3 +258,27 @@ def test_only_pages_that_draw_a_grid_go_to_the_table_reader(tmp_path, lines, rul
         page.rect(50, 700 - 30 * n, 400, 30) if lines > 2 else page.line(50, 760 - 4 * n, 545, 760 - 4 * n)
     page.save()
     assert _ruled(pdfium.PdfDocument(str(path))[0]) is ruled
+
+
+def test_units_one_to_a_line_in_a_cell_stay_apart_and_a_wrapped_name_stays_whole(tmp_path):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from tests.reading.render_pdf import _styles
+
+    body, cell = _styles()
+    rows = [["序号", "重点任务", "具体措施", "责任单位"],
+            ["1", "推进一网通办", "6月底前，实现高频政务服务事项全程网办，年底前网办率达到90%以上，并建立好差评制度。",
+             "市政务服务管理局<br/>市大数据局<br/>各县（市、区）人民政府"]]
+    path = tmp_path / "units.pdf"
+    table = Table([[Paragraph(text, cell) for text in row] for row in rows], colWidths=[40, 90, 220, 95])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("2024年某市政务服务工作任务清单", body), table])
+    from bot.ingest.blocks import Row
+    from bot.ingest.pdf_format import pdf_blocks
+
+    blocks, _ = pdf_blocks(path.read_bytes(), path.name)
+    task = [b for b in blocks if isinstance(b, Row)][1]
+    assert task.cells[2] == rows[1][2]  # wrapped over three lines in print, one paragraph here
+    assert task.cells[3] == "市政务服务管理局\n市大数据局\n各县（市、区）人民政府"
