@@ -242,6 +242,4 @@ def _tell_misconfigured(session: Session, message: Message, attempt: Attempt) ->
         session, f"contact-misconfigured-{digest}-{message.send_date}",
         f"“{message.unit.name}”的联系方式 {attempt.contact_name} 无法使用：{attempt.result.detail.rstrip('。')}。"
         f"该联系方式保持启用，发给它的消息（如消息 #{message.id}）已记为失败，其中的提醒等待重新发送。"
-        "环境变量要设置在运行 python -m bot run 的服务环境中（systemd 的 Environment/EnvironmentFile、"
-        "docker-compose 的 .env 或 environment），或写入运行命令时所在目录的 .env 文件；"
         "修正后重启服务，再运行 python -m bot deliveries resend --failed 重新发送。")
