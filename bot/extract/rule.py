@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Callable, Iterable, Union
 
@@ -66,11 +67,16 @@ Resolution = Union[date, Recurrence, list, NotDeadline, Note, None]
 @dataclass(frozen=True)
 class Rule:
     name: str
-    pattern: re.Pattern
+    source: str  # the regex as written; compiled (behind its first-character guard) on first use
     resolve: Callable[[re.Match, Context], Resolution]
     examples: tuple[tuple[str, str | None], ...]
     gate: str  # the rule can only match text containing one of these characters
     review: str = ""  # a flag code every reading of this rule carries (e.g. "ocr-date")
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled when a text first opens its gate: a cold `extract` pays only for the rules it needs."""
+        return guarded(self.source)
 
     def __repr__(self) -> str:
         return f"Rule({self.name!r})"
@@ -78,7 +84,7 @@ class Rule:
 
 def rule(name: str, pattern: str, resolve, examples: Iterable[tuple[str, str | None]], gate: str,
          review: str = "") -> Rule:
-    return Rule(name, guarded(pattern), resolve, tuple(examples), gate, review)
+    return Rule(name, pattern, resolve, tuple(examples), gate, review)
 
 
 def build_table(*families: Iterable[Rule]) -> tuple[Rule, ...]:
