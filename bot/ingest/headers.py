@@ -42,6 +42,7 @@ EXAMPLES = (  # (header cell, role); None: not a header cell (a data cell that m
     ("牵头市领导", "contact"), ("推进情况", "skip"), ("完成进度", "skip"), ("进展情况", "skip"),
     ("总投资（亿元）", "skip"), ("投资额", "skip"), ("是否完成", "skip"), ("备注", "skip"),
     ("责 任 单 位", "units"), ("完成时限：", "deadline"), ("类别", "category"),
+    ("主要工作任务及目标", "title"), ("牵头单位及责任人", "lead"),
     ("加强宣传工作", None), ("各地知识产权管理部门", None), ("推进任务落实", None), ("9月底前完成宣传周活动。", None),
     ("指标名称", "title"), ("2024年目标", "measures"), ("2025年度目标值", "measures"), ("单位", "skip"),
     ("2024年", None), ("1", None), ("", None),
@@ -50,7 +51,8 @@ _WORDS = sorted(((w, role, order) for order, (role, words) in enumerate(HEADER_W
                 key=lambda item: (-len(item[0]), item[2]))
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _YEAR = re.compile(r"^20\d\d年度?(?=\D)")  # "2024年目标": a year before the header word
-_MAX_EXTRA = 3  # characters a header cell may have beyond its word ("贯彻意见", "重点工作任务")
+_MAX_EXTRA = 3  # characters a header cell may have beyond a two-character word ("贯彻意见") …
+_MAX_EXTRA_LONG = 6  # … and beyond a longer one ("主要工作任务及目标", "牵头单位及责任人")
 _MAX_LABEL = 6  # an unknown header cell ("考核标准", "成果形式") is a short label …
 _PROSE = re.compile(r"[\d。；;，,、]")  # … with no number and no sentence punctuation
 
@@ -62,8 +64,8 @@ def _clean(cell: str) -> str:
 def header_role(cell: str, strict: bool = False) -> str | None:
     """The role of a header cell, or None when the cell does not read as a header.
 
-    `strict` (a header after data rows): a two-character word must be the whole cell, so
-    "推进任务" or "相关部门" in a data row never passes for "任务" or "部门".
+    `strict` (a header after data rows): a two-character word must be the whole cell and a
+    longer one nearly so, so "推进任务", "相关部门" or "推进重点任务落实" in a data row never pass.
     """
     text = _YEAR.sub("", _clean(cell))
     if not text or re.search(r"\d", _BRACKETS.sub("", text)):
@@ -73,9 +75,9 @@ def header_role(cell: str, strict: bool = False) -> str | None:
         return None
     bare = _BRACKETS.sub("", text)
     extra = len(bare) - min(len(word), len(bare))
-    if strict and len(word) <= 2 and extra:
+    if strict and (extra > 2 or len(word) <= 2 and extra):
         return None
-    return role if extra <= _MAX_EXTRA else None
+    return role if extra <= (_MAX_EXTRA if len(word) <= 2 else _MAX_EXTRA_LONG) else None
 
 
 def column_roles(cells: list[str], strict: bool = False) -> dict[int, str] | None:

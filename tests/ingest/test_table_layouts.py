@@ -187,3 +187,10 @@ def test_a_caption_row_before_the_header_is_no_task_and_is_said():
     assert [t.title for t in doc.tasks] == ["推进规划"]
     assert [f.message for f in doc.flags if f.code == "table-review"] == [
         "表头之前的一行「附件：2024年重点任务清单」视为表名，不作为任务"]
+
+
+def test_long_header_cells_are_read_before_data_but_after_data_such_cells_stay_data():
+    doc = read(("序号", "主要工作任务及目标", "牵头单位及责任人", "完成时限"), ("1", "推进规划", "规划处", "6月底前"),
+               ("", "推进重点任务落实", "牵头单位负责", ""))
+    assert [(t.no, t.title, t.raw_units) for t in doc.tasks] == [(1, "推进规划推进重点任务落实", "规划处 | 牵头单位负责")]
+    assert any("续行" in note for note in doc.tasks[0].review)
