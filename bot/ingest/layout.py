@@ -218,21 +218,33 @@ def _columns(lines: list[list[Box]], gap: float) -> list[float]:
 
 
 def _table(lines: list[list[Box]]) -> Table:
-    """Rows start where the gap to the line above is wider than a cell's line spacing."""
+    """Rows start where the gap to the line above is wider than a cell's line spacing; in a cell,
+    a line that stops short of the column's text edge ends a paragraph (units one to a line)."""
     size = median(b.height for line in lines for b in line)
     cuts = _columns(lines, 0.5 * size)
-    rows: list[list[list[Box]]] = []
+    rows: list[list[list[Box]]] = []  # row → column → one box per printed line of the cell
     previous_bottom = None
     for line in lines:
         top = min(b.top for b in line)
         if previous_bottom is None or top - previous_bottom > 0.5 * size:
             rows.append([[] for _ in range(len(cuts) + 1)])
-        for box in line:
-            rows[-1][sum(box.x0 > c for c in cuts)].append(box)
+        for column in range(len(cuts) + 1):
+            parts = [b for b in line if sum(b.x0 > c for c in cuts) == column]
+            if parts:
+                rows[-1][column].append(_line_box(parts))
         previous_bottom = max(previous_bottom or 0, max(b.bottom for b in line))
-    return Table(min(b.top for b in lines[0]),
-                 [[cell_text(" ".join(b.text for b in cell)) for cell in row]  # lines in order, each left to right
-                  for row in rows])
+    edges = [max((b.x1 for row in rows for b in row[i]), default=0) for i in range(len(cuts) + 1)]
+
+    def text(cell: list[Box], edge: float) -> str:
+        paragraphs: list[str] = []
+        for index, box in enumerate(cell):
+            if index and cell[index - 1].x1 >= edge - 1.5 * size:
+                paragraphs[-1] = cell_text(paragraphs[-1] + " " + box.text)
+            else:
+                paragraphs.append(cell_text(box.text))
+        return "\n".join(paragraphs)
+
+    return Table(min(b.top for b in lines[0]), [[text(cell, edge) for cell, edge in zip(row, edges)] for row in rows])
 
 
 def _line_box(line: list[Box]) -> Box:

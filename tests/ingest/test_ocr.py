@@ -78,7 +78,7 @@ def test_boxes_out_of_reading_order_are_rebuilt_into_rows_by_their_coordinates()
     cells = [  # (column x, row top, text) on a 3-column grid; row 2's measure wraps
         (100, 100, "重点任务"), (500, 100, "具体措施"), (1000, 100, "责任单位"),
         (100, 200, "1. 推进规划实施"), (500, 180, "6月底前，制定推进计划；年底前，"), (500, 220, "完成年度评估。"), (1000, 200, "保护处、运用处"),
-        (100, 300, "2. 加强协调"), (500, 300, "每季度末报送工作进展。"), (1000, 300, "运用处"),
+        (100, 300, "2. 加强协调"), (500, 300, "每季度末报送工作进展。"), (1000, 290, "运用处"), (1000, 325, "发展保护中心"),
     ]
     boxes = [Box(x, top, x + len(text) * size, top + size, text) for x, top, text in cells]
     boxes.append(Box(100, 20, 700, 50, "2024年某省知识产权工作任务清单"))
@@ -88,7 +88,7 @@ def test_boxes_out_of_reading_order_are_rebuilt_into_rows_by_their_coordinates()
         Line("2024年某省知识产权工作任务清单"),
         Row(("重点任务", "具体措施", "责任单位"), 1),
         Row(("1. 推进规划实施", "6月底前，制定推进计划；年底前，完成年度评估。", "保护处、运用处"), 1),
-        Row(("2. 加强协调", "每季度末报送工作进展。", "运用处"), 1),
+        Row(("2. 加强协调", "每季度末报送工作进展。", "运用处\n发展保护中心"), 1),  # one unit to a line
     ]
 
 
