@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 
@@ -26,6 +27,7 @@ def _past_flag(m: Milestone, ctx: Context) -> Flag:
 REVIEW_MESSAGES = {
     "already-done": "“{expr}”后写明已完成（{due}），已生成时间节点并标记，请确认是否仍需提醒",
     "ocr-date": "“{expr}”像是丢了“年”“月”的日期，按 {due} 读取，请核对原文",
+    "ocr-confusion": "“{expr}”中有疑似 OCR 误识的字（曰/日、未/末、O/0），按 {due} 读取，请核对原文",
     "period-name": "“{expr}”看作修饰后文的时段名称（如“上半年工作总结”），未生成时间节点；如它是截止时间（{due}），请补录",
 }
 
@@ -72,6 +74,11 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
             ))
         elif isinstance(hit.value, Note):
             notes.append(drop_noise_spaces(text[start:end]))
+    if norm.repairs:
+        for m in milestones:
+            i = bisect_left(norm.repairs, m.start)
+            if i < len(norm.repairs) and norm.repairs[i] < m.end:
+                flags.append(_review_flag("ocr-confusion", m.expr, m.due, task, m.start, m.end))
     # "一季度末已完成" says it is done: its already-done flag already names the date.
     done = {(f.start, f.end) for f in flags if f.code == "already-done"}
     flags += [_past_flag(m, ctx) for m in milestones if m.past and (m.start, m.end) not in done]

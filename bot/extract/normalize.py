@@ -29,6 +29,13 @@ _TRANSLATE = str.maketrans(_WIDTH)
 # stay as written while "十一月", "二〇二四年", "三季度", "三个工作日" are rewritten.
 _NUMERAL = (f"[{NUMERAL_CHARS}](?: *[{NUMERAL_CHARS}])*"
             "(?= *(?:月|日|号|年|季|个|周(?![一二三四五六日天])|星期|工作日|天|小时))")
+# OCR confusions that change a date, repaired one character for one (offsets hold) and
+# reported, so the milestone they touch is flagged: "6月30曰前" (曰 for 日), "6月未前"
+# (未 for 末, only before 前: "6月未完成" is left alone), "2O24年" (the letter O for 0).
+_OCR_SUSPECT = re.compile("[曰未Oo〇○]")
+_OCR_CHAR = re.compile(r"(?<=\d)曰|(?<=[月年度])未(?=前|之前|以前)")
+_OCR_YEAR = re.compile(r"(?<![\dA-Za-z])(?=[\dOo〇○]{0,3}\d)(?=[\dOo〇○]{0,3}[Oo〇○])[\dOo〇○]{4}(?=年)")
+_OCR_REPAIR = {"曰": "日", "未": "末", "O": "0", "o": "0", "〇": "0", "○": "0"}
 # OCR inserts spaces anywhere; only a space between two Latin letters carries meaning.
 _SPACE = r" +(?![A-Za-z])|(?<![A-Za-z]) +"
 _REWRITE = guarded(f"(?P<num>{_NUMERAL})|(?P<space>{_SPACE})")
@@ -45,6 +52,7 @@ class Normalized:
     text: str
     original: str
     pieces: tuple[tuple[int, int, int, int], ...] = ()
+    repairs: tuple[int, ...] = ()  # positions (in the original) of characters OCR had confused
 
     def _locate(self, pos: int) -> tuple[int, int, int, int] | None:
         """The last piece starting at or before `pos` (None: no rewrite before it)."""
@@ -72,8 +80,22 @@ class Normalized:
         return (o_start, self.orig_end(end)) if end > start else (o_start, o_start)
 
 
+def _repair_ocr(text: str) -> tuple[str, tuple[int, ...]]:
+    repairs = [m.start() for m in _OCR_CHAR.finditer(text)]
+    repairs += [i for m in _OCR_YEAR.finditer(text) for i in range(m.start(), m.end()) if text[i] in _OCR_REPAIR]
+    if not repairs:
+        return text, ()
+    chars = list(text)
+    for i in repairs:
+        chars[i] = _OCR_REPAIR[chars[i]]
+    return "".join(chars), tuple(sorted(repairs))
+
+
 def normalize(text: str) -> Normalized:
     text_1to1 = text.translate(_TRANSLATE)
+    repairs: tuple[int, ...] = ()
+    if _OCR_SUSPECT.search(text_1to1):
+        text_1to1, repairs = _repair_ocr(text_1to1)
     out: list[str] = []
     pieces: list[tuple[int, int, int, int]] = []
     last = 0
@@ -94,9 +116,9 @@ def normalize(text: str) -> Normalized:
         norm_len += len(replacement)
         last = m.end()
     if not pieces:
-        return Normalized(text_1to1, text)
+        return Normalized(text_1to1, text, (), repairs)
     out.append(text_1to1[last:])
-    return Normalized("".join(out), text, tuple(pieces))
+    return Normalized("".join(out), text, tuple(pieces), repairs)
 
 
 _ACTION_SPACE = re.compile(r"[ \t\u3000\xa0]+(?![A-Za-z])|(?<![A-Za-z])[ \t\u3000\xa0]+")

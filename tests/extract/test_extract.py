@@ -8,10 +8,15 @@ from datetime import date
 import pytest
 
 from bot.extract import extract_clause, extract_task, working_year
+from bot.extract.normalize import normalize
 from bot.model import Context, Task
 from tests.conftest import ROOT
 
 CTX = Context(2024, date(2024, 5, 22))
+
+
+def normalize_text(text: str) -> str:
+    return normalize(text).text
 
 
 def _dues(text, ctx=CTX):
@@ -105,6 +110,22 @@ def test_it_reads_a_date_that_lost_its_separators_and_flags_it():
     assert [(m.expr, m.due) for m in milestones] == [("20251230日前", date(2025, 12, 30))]
     assert [(f.code, text[f.start:f.end]) for f in flags] == [("ocr-date", "20251230日前")]
     assert "2025-12-30" in flags[0].message
+
+
+@pytest.mark.parametrize("text, expr, due", [
+    ("请于6月30曰前报送", "6月30曰前", date(2024, 6, 30)),
+    ("6月未前完成自查", "6月未前", date(2024, 6, 30)),
+    ("2O24年9月底前完成验收", "2O24年9月底前", date(2024, 9, 30)),
+])
+def test_it_reads_through_an_ocr_confusion_that_changes_a_date_and_flags_it(text, expr, due):
+    (m,), flags, _ = extract_clause(text, CTX)
+    assert (m.expr, m.due) == (expr, due)
+    assert [(f.code, f.text) for f in flags] == [("ocr-confusion", expr)]
+
+
+def test_it_leaves_look_alike_characters_alone_outside_a_date():
+    assert extract_clause("一曰学习,二曰实践", CTX) == ([], [], [])
+    assert normalize_text("6月未完成的项目") == "6月未完成的项目"
 
 
 @pytest.mark.parametrize("doc_date, due", [(date(2024, 5, 10), date(2024, 7, 15)), (None, date(2024, 1, 15)),

@@ -28,6 +28,10 @@ from bot.extract.normalize import drop_noise_spaces, normalize
     ("廿三日前", "23日前"),
     ("一百个工作日内", "100个工作日内"),
     ("十二十月", "十二十月"),
+    ("6月30曰前", "6月30日前"),
+    ("6月未前", "6月末前"),
+    ("2O24年", "2024年"),
+    ("2〇24年", "2024年"),
 ])
 def test_it_writes_one_canonical_spelling(original, normalised):
     assert normalize(original).text == normalised
@@ -46,3 +50,8 @@ def test_it_maps_a_normalised_span_back_to_whole_original_characters(original, n
 def test_it_drops_ocr_spaces_between_chinese_but_keeps_them_between_latin_words():
     assert drop_noise_spaces(" 组织省内 高校 完成 ISO 9001 认证 ") == "组织省内高校完成ISO9001认证"
     assert drop_noise_spaces("Duban bot 上线") == "Duban bot上线"
+
+
+def test_it_records_where_it_repaired_an_ocr_confusion():
+    assert normalize("请于2O24年6月30曰前").repairs == (3, 11)
+    assert normalize("6月底前").repairs == ()
