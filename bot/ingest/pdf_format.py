@@ -64,32 +64,40 @@ def _opened(data: bytes, name: str):
         raise DubanError(f"{name}: PDF 文件已损坏，无法打开。请用 PDF 阅读器或 WPS 打开后重新导出 PDF") from None
 
 
-def _kind(page, textpage) -> str:
-    """"scan" for a page to OCR (an image without a text layer, or a layer without a ToUnicode
-    map: private-use or replacement code points), "text", or "empty"."""
+_WATERMARK_CHARS = 100  # a scanner app's stamp or a typed caption, not the page's text
+
+
+def _picture_share(page) -> float | None:
+    """The share of the page the largest picture covers (None: no picture at all)."""
     import pypdfium2.raw as raw
 
+    area, share = page.get_width() * page.get_height(), None
+    for image in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        share = max(share or 0.0, (right - left) * (top - bottom) / area)
+    return share
+
+
+def _kind(page, textpage) -> str:
+    """How to read a page: "scan" (OCR the rendered page), "text", "pictured" (text beside a large
+    picture whose words are not read), or "empty".
+
+    OCR: a picture without a text layer, or with only a caption or a scanner app's watermark, and
+    a layer without a ToUnicode map (private-use or replacement code points). A picture covering
+    the page under plenty of text is a searchable scan: its text layer is read.
+    """
     text = textpage.get_text_range()
     readable = len(_READABLE.findall(text))
     if len(_GARBLED.findall(text)) > readable:
         return "scan"
-    if readable >= 10:
-        return "text"
-    if any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
-        return "scan"
-    return "text" if readable else "empty"
-
-
-def _pictured(page) -> bool:
-    """Whether a text page also shows a large picture (a pasted scan or screenshot of a table)."""
-    import pypdfium2.raw as raw
-
-    area = page.get_width() * page.get_height()
-    for image in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = image.get_bounds()
-        if (right - left) * (top - bottom) > 0.25 * area:
-            return True
-    return False
+    share = _picture_share(page)
+    if readable < 10:
+        return "scan" if share is not None else ("text" if readable else "empty")
+    if share is not None and share >= 0.25:
+        if readable < _WATERMARK_CHARS:
+            return "scan"
+        return "text" if share >= 0.8 else "pictured"
+    return "text"
 
 
 _TABLE_SEGMENTS = 8  # two ruled cells; a header rule or the double red line under a 版头 has 2–4
@@ -231,7 +239,7 @@ def _read_text_layer(pdf, data: bytes, name: str) -> _Reading:
                 continue
             if kind == "empty":
                 continue
-            if _pictured(page):
+            if kind == "pictured":
                 reading.pictured.append(number)
             if _ruled(page):
                 import pdfplumber

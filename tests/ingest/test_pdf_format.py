@@ -222,7 +222,8 @@ def test_a_large_picture_beside_the_text_is_flagged_not_silently_skipped(tmp_pat
     page = canvas.Canvas(str(mixed))
     page.drawImage(str(picture), 50, 100, 480, 360)
     page.setFont("Helvetica", 12)
-    page.drawString(50, 700, "Annex 1 of the 2024 work plan, pages 1-2, see the table below")
+    for n in range(3):
+        page.drawString(50, 700 + 15 * n, "Annex 1 of the 2024 work plan, pages 1-2, see the table below")
     page.save()
     from bot.ingest.pdf_format import pdf_blocks
 
@@ -282,3 +283,32 @@ def test_units_one_to_a_line_in_a_cell_stay_apart_and_a_wrapped_name_stays_whole
     task = [b for b in blocks if isinstance(b, Row)][1]
     assert task.cells[2] == rows[1][2]  # wrapped over three lines in print, one paragraph here
     assert task.cells[3] == "市政务服务管理局\n市大数据局\n各县（市、区）人民政府"
+
+
+@pytest.mark.parametrize("picture, text, kind", [
+    (None, "", "empty"),
+    (None, "2024年工作任务清单 1. 推进实施", "text"),
+    ((0.9, 0.9), "", "scan"),
+    ((0.9, 0.9), "Scanned by CamScanner 2024", "scan"),  # a scanner app's watermark over the page image
+    ((0.9, 0.9), "1. Work item, finished by the end of June 2024. " * 5, "text"),  # a searchable scan
+    ((0.6, 0.6), "1. Work item, finished by the end of June 2024. " * 5, "pictured"),
+    ((0.1, 0.1), "1. Work item, finished by the end of June 2024. " * 5, "text"),  # a logo or emblem
+])
+def test_how_each_kind_of_page_is_read(tmp_path, picture, text, kind):
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    from bot.ingest.pdf_format import _kind
+
+    path = tmp_path / "page.pdf"
+    page = canvas.Canvas(str(path))
+    width, height = page._pagesize
+    if picture:
+        Image.new("L", (400, 400), 180).save(tmp_path / "p.png")
+        page.drawImage(str(tmp_path / "p.png"), 10, 10, width * picture[0], height * picture[1])
+    page.setFont("Helvetica", 6)
+    page.drawString(20, height - 20, text)
+    page.save()
+    opened = pdfium.PdfDocument(str(path))[0]
+    assert _kind(opened, opened.get_textpage()) == kind
