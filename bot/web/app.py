@@ -115,12 +115,16 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     def health():
         return {"ok": True}
 
-    from bot.web import auth, dashboard, documents, review
+    from bot.web import auth, contacts, dashboard, deliveries, documents, review, settings_page, units
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(units.bp)
+    app.register_blueprint(contacts.bp)
+    app.register_blueprint(deliveries.bp)
+    app.register_blueprint(settings_page.bp)
     app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
     app.permanent_session_lifetime = timedelta(hours=8)
     return app
