@@ -5,6 +5,7 @@ from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.cleanup import join_spaces, section_heading
 from bot.ingest.facts import find_doc_date, find_doc_number, find_issuer, find_title
 from bot.ingest.paragraphs import PROSE_REVIEW, ProseReading, is_dated, read_prose
+from bot.ingest.headers import column_roles, is_full_header, mapping_of
 from bot.ingest.tables import TableReader
 from bot.model import Document, Flag, Task
 from bot.units.assign import task_label
@@ -108,6 +109,16 @@ def _table_tasks(blocks: list[Block]) -> tuple[TableReader, list[int]]:
     return reader, starts
 
 
+_HEADERLESS_BESIDE_BODY = ("正文已有编号任务，文中表格没有“任务/责任单位”表头（如回执、联系人表），未读作任务；"
+                           "如表格确是任务清单，请补上表头后重新导入")
+
+
+def _has_header(blocks: list[Block]) -> bool:
+    """Whether any table row (or pair of rows, for two-row headers) is a task table's header."""
+    roles = [column_roles(list(b.cells)) or {} for b in blocks if isinstance(b, Row)]
+    return any(is_full_header(mapping_of({**a, **b})) for a, b in zip(roles, [*roles[1:], {}]))
+
+
 def _body_tasks(prose: ProseReading) -> list[int]:
     """Indexes of the prose tasks a document with a table keeps beside the table's: numbered
     items with their own units or dates (the body of a 方案 whose 附件 is a 分解表)."""
@@ -129,6 +140,9 @@ def assemble(blocks: list[Block]) -> Document:
     flags = [Flag("table-review", note) for note in reader.notes] if table_tasks else []
     flags += numbering_flags(table_tasks) + section_flags(table_tasks)
     kept = _body_tasks(prose) if table_tasks else list(range(len(prose.tasks)))
+    if kept and table_tasks and not _has_header(blocks):
+        flags = [Flag("table-ignored", _HEADERLESS_BESIDE_BODY)]  # a 回执 or contact table, not tasks
+        table_tasks, table_starts = [], []
     if kept:
         flags += prose.flags
     if kept and table_tasks:

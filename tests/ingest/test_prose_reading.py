@@ -209,3 +209,11 @@ def test_units_closing_an_items_last_measure_are_the_items():
     tasks = read(text).tasks
     assert [(t.key, t.title, t.raw_units) for t in tasks] == [
         ("1", "加强执法", "牵头单位：市市场监管局"), ("2-1", "推进A", ""), ("2-2", "推进B", "牵头单位：市财政局")]
+
+
+def test_a_table_with_no_task_header_beside_a_numbered_body_is_no_task_list():
+    text = ("关于开展防汛检查的通知\n一、开展隐患排查。各乡镇要于5月31日前完成排查。\n附件\n"
+            "| 序号 | 单位 | 联系人 | 电话 |\n|---|---|---|---|\n| 1 | 县水利局 | 张三 | 1234567 |")
+    document = assemble(text_blocks(text))
+    assert [t.title for t in document.tasks] == ["开展隐患排查"]
+    assert "table-ignored" in [f.code for f in document.flags]
