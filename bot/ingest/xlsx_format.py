@@ -15,6 +15,7 @@ from io import BytesIO
 from bot.errors import DubanError
 from bot.ingest.blocks import Block, Line, Row
 from bot.ingest.ooxml import open_package, read_part
+from bot.ingest.tables import key_value_pairs
 
 MAX_ROWS = 20_000  # rows with text, all sheets together: a task list has hundreds
 MAX_SHEET_ROWS = 50_000  # <row> elements in one sheet, empty ones included (each costs parsing)
@@ -90,10 +91,13 @@ def _sheet_blocks(sheet, xml: bytes, table_no: int, name: str, budget: list[int]
         first = min(rows)
         notes.setdefault(first, []).append(f"工作表「{sheet.title}」有超过 {MAX_COLUMNS} 列的内容，只读取了前 {MAX_COLUMNS} 列，请核对")
     blocks: list[Block] = []
+    in_key_values = False  # "工作任务：…" / "责任单位：…" rows in column A: one key–value table
     for r in sorted(rows):
         cells = rows[r]
         non_empty = [i for i, c in enumerate(cells) if c]
-        if non_empty == [0] and r not in notes:
+        pairs = key_value_pairs(cells[:1]) if non_empty == [0] else None
+        in_key_values = bool(pairs) and (in_key_values or pairs[0][0] in ("title", "no"))
+        if non_empty == [0] and r not in notes and not in_key_values:
             blocks.append(Line(cells[0]))  # a title, section heading or signature line
         else:
             end = max(non_empty) + 1 if non_empty else 1

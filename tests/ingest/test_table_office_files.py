@@ -188,3 +188,12 @@ def test_tables_nested_too_deep_are_said_not_read(tmp_path, monkeypatch):
     (task,) = read_document(tmp_path / "deep.docx").tasks
     assert task.measures == "第一层"
     assert any("嵌套超过 1 层" in note for note in task.review)
+
+
+def test_key_value_rows_in_one_excel_column_are_one_task_per_block_and_other_lines_stay_lines(tmp_path):
+    rows = [("工作任务：完善防洪工程体系",), ("责任单位：规划计划司",), ("时间节点：2026年5月31日前",),
+            ("工作任务：强化监测预报",), ("责任单位：水文司",), ("水利部办公厅",), ("联系人：王明",)]
+    doc = read_document(write_xlsx(tmp_path / "kv.xlsx", rows))
+    assert [(t.title, t.raw_units, t.deadline_text) for t in doc.tasks] == [
+        ("完善防洪工程体系", "规划计划司", "2026年5月31日前"), ("强化监测预报", "水文司", "")]
+    assert doc.title == "2024年工作任务清单"
