@@ -38,6 +38,16 @@ def _engine():
     return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
 
 
+def ocr_available() -> bool:
+    """Whether the OCR extra can be imported (without loading its models)."""
+    from importlib.util import find_spec
+
+    try:
+        return all(find_spec(module) is not None for module in (ENGINE_MODULE, "onnxruntime"))
+    except (ImportError, ValueError):
+        return False
+
+
 def engine(name: str):
     """The OCR engine, or a clear Chinese error saying how to install it."""
     try:

@@ -16,6 +16,7 @@ from io import BytesIO
 from bot.errors import DubanError
 from bot.ingest.blocks import Block
 from bot.ingest.layout import Box, Page, Table, cell_text, line_boxes, page_blocks, text_box
+from bot.ingest.ocr import INSTALL, ocr_available
 from bot.model import Flag
 
 MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a book
@@ -271,7 +272,11 @@ def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], list[Flag]]:
         if reading.pictured:
             flags.append(Flag("pdf-picture", f"第 {_pages(reading.pictured)} 页除文字外还有大幅图片（可能是粘贴的扫描件或表格截图），"
                                              "图片中的文字没有读取，请对照原件核对"))
-        if reading.scanned:
+        if reading.scanned and reading.pages and not ocr_available():
+            # The text pages are still worth reading; the scanned ones are named, with the fix.
+            flags.append(Flag("ocr-missing", f"第 {_pages(reading.scanned)} 页是扫描图像，本机未安装 OCR 组件，这些页没有读取。"
+                                             f"请运行 {INSTALL} 后重新导入"))
+        elif reading.scanned:
             ocr_pages, found = _ocr_pages(pdf, reading.scanned, name)
             reading.pages.update(ocr_pages)
             flags += [Flag("ocr", f"第 {_pages(reading.scanned)} 页没有文字层，已用 OCR 识别；识别结果可能有错字，请对照原件核对每项任务"),

@@ -102,18 +102,22 @@ sys.meta_path.insert(0, _NoOcr())
 """
 
 
+def without_ocr(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """`extract` in a child process where the extra cannot be imported (sitecustomize), as on a machine without it."""
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(BLOCK_OCR)
+    return subprocess.run([sys.executable, "-m", "bot", "extract", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(site)})
+
+
 @needs_font
 @pytest.mark.parametrize("name", ["scan.pdf", "scan.png"])
 def test_without_the_ocr_extra_a_scan_gets_the_install_command_and_exit_2(tmp_path, name):
-    """The extra is made unimportable in a child process (sitecustomize), as on a machine without it."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(BLOCK_OCR)
     path = tmp_path / name
     page = render_scan_pages(NOTICE)[0]
     page.save(path, "PDF" if name.endswith(".pdf") else "PNG", resolution=200)
-    result = subprocess.run([sys.executable, "-m", "bot", "extract", str(path), "--year", "2024"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(site)})
+    result = without_ocr(tmp_path, str(path), "--year", "2024")
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"错误: {path}: ") and "Traceback" not in result.stderr
     assert INSTALL in result.stderr and "扫描件" in result.stderr and result.stdout == ""
@@ -159,3 +163,24 @@ def test_a_scan_one_degree_askew_still_reads_its_table_rows(tmp_path):
     # The structure, not every character: JPEG noise may cost a character (门 read as 内).
     assert [(t.no, t.section, t.title, t.raw_units.count("、")) for t in document.tasks] == \
         [(t.no, t.section, t.title, t.raw_units.count("、")) for t in expected.tasks]
+
+
+@needs_font
+def test_without_the_ocr_extra_the_text_pages_are_read_and_the_scanned_ones_named(tmp_path):
+    import json
+
+    import pypdfium2 as pdfium
+
+    from tests.reading.render_pdf import render_text_pdf
+
+    render_text_pdf(markdown_list(), tmp_path / "text.pdf")
+    render_scan_pages("附件：现场检查照片说明\n" + NOTICE)[0].save(tmp_path / "scan.pdf", "PDF", resolution=200)
+    mixed = pdfium.PdfDocument(str(tmp_path / "text.pdf"))
+    mixed.import_pages(pdfium.PdfDocument(str(tmp_path / "scan.pdf")))
+    mixed.save(str(tmp_path / "mixed.pdf"))
+    result = without_ocr(tmp_path, str(tmp_path / "mixed.pdf"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [t["title"] for t in data["tasks"]] == ["推进规划实施", "加强协调", "盘活存量专利", "建设人才队伍"]
+    missing = [w["message"] for w in data["warnings"] if w["code"] == "ocr-missing"]
+    assert len(missing) == 1 and "第 2 页" in missing[0] and INSTALL in missing[0]
