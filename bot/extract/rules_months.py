@@ -101,6 +101,13 @@ def _range_end(m: re.Match, ctx):
 YEAR2 = year_fragment("2")
 
 
+def _dotted_range_end(m: re.Match, ctx):
+    """"2024.10-2025.3", "2024.3-6": the end month, in the start's year unless another is written."""
+    year, m1, m2 = int(m.group("year")), int(m.group("m1")), int(m.group("m2"))
+    end_year = int(m.group("year2")) if m.group("year2") else year + (m2 < m1)
+    return month_end(end_year, m2)
+
+
 def _full_date(m, ctx):
     return checked_date(int(m.group("year")), _month(m), int(m.group("d")))
 
@@ -152,6 +159,21 @@ RULES = (
         [("2024-06-30", "2024-06-30"), ("2024/6/30前", "2024-06-30"), ("2025.1.15", "2025-01-15"),
          ("2024-02-30", "invalid")],
         gate="-/.",
+    ),
+    rule(
+        "<yyyy>.<mm>",
+        f"{LIMIT}(?<![\\d.])(?P<year>20\\d{{2}})(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?![\\d./%万亿元件个]|-\\d){BY_OPT}",
+        lambda m, ctx: month_end(int(m.group("year")), _month(m)),
+        [("2024.12", "2024-12-31"), ("2024-06", "2024-06-30"), ("2025/3前", "2025-03-31")],
+        gate="-/.",
+    ),
+    rule(
+        "<yyyy>.<mm>至<yyyy>.<mm>, due at the range end",
+        (f"{LIMIT}(?<![\\d.])(?P<year>20\\d{{2}})[./](?P<m1>\\d{{1,2}})(?:至|到|-{{1,2}})"
+         f"(?:(?P<year2>20\\d{{2}})[./])?(?P<m2>\\d{{1,2}})(?![\\d./%万亿元件个]){BY_OPT}"),
+        _dotted_range_end,
+        [("2024.1-2024.6", "2024-06-30"), ("2024.10至2025.3", "2025-03-31"), ("2024.3-6", "2024-06-30")],
+        gate="-至到",
     ),
     rule(
         "<yyyymmdd>日前 (separators lost)",

@@ -47,18 +47,21 @@ def _half_year(m, ctx) -> date:
 
 # Where a bare year can open a deadline: the clause's start, or after a particle ("力争2026年…").
 _CLAUSE_OPENING = re.compile(r"(?:^|[,;:。!?]|力争|争取|确保|预计|计划|要|将|于|在)$")
+_OWN_CLAUSE_END = re.compile(r"[\s)]*(?:[,;:。!?]|$)")
 
 
 def _bare_year(m, ctx):
     """"2026年全面推广", "明年全面推开": a year opening its clause is due at its end, if it is
-    later than the list's (a relative year always is a deadline there). Any other written-out
+    later than the list's (a relative year always is a deadline there); a year standing alone
+    (a 完成时限 cell "2024年", or "2024年，全面完成") is due at its end whatever it is. Any other written-out
     year names an event or a list ("举办2024年全国知识产权宣传周"); a relative year elsewhere
     ("推动明年…") is left unread, so it is reported as a time word no rule understood."""
     opening = _CLAUSE_OPENING.search(m.string, max(0, m.start() - 2), m.start())
     year = year_of(m, ctx)
     if m.group("rel"):
         return checked_date(year, 12, 31) if opening else None
-    return checked_date(year, 12, 31) if opening and year > ctx.year else NOT_DEADLINE
+    alone = opening and _OWN_CLAUSE_END.match(m.string, m.end())  # "2024年" as a 完成时限 cell or clause
+    return checked_date(year, 12, 31) if alone or (opening and year > ctx.year) else NOT_DEADLINE
 
 
 def _after_year_end(m, ctx):
@@ -130,7 +133,7 @@ RULES = (
         "<year>",
         f"{YEAR}(?!前|之前|以前|度)",
         _bare_year,
-        [("2026年", "2026-12-31"), ("2024年", None), ("2023年", None), ("明年", "2025-12-31"),
+        [("2026年", "2026-12-31"), ("2024年", "2024-12-31"), ("2023年", "2023-12-31"), ("明年", "2025-12-31"),
          ("今年", "2024-12-31")],
         gate="年",
     ),

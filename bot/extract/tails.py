@@ -5,7 +5,7 @@ verb here). Without 前, a date followed by a noun ("上半年工作总结") or 
 that takes a document as object ("编制三季度专利统计报告") names a period; that is a guess,
 so it is flagged (`period-name`), never dropped silently. "以来/以后/起" mark a start or a
 past fact; "…，以后每年" turns a first date into a yearly deadline; "已完成" keeps the date
-and flags it (`already-done`), unless it only describes things ("已完成的项目").
+and flags it (`already-done`), unless it only describes things ("已完成的项目", "未完成的任务").
 Each tail carries its examples, read against EXAMPLE_CONTEXT (tests/extract/test_rule_examples.py).
 """
 from __future__ import annotations
@@ -61,8 +61,8 @@ TAILS = (
           ("6月15日前,此后每年组织一次", "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15;UNTIL=20241231"))),
     Tail("…，以后每年", re.compile(r"[^,;:。!?]{1,30}?,(?:以后|此后|之后|今后|往后)(?:每年|逐年)"), True, False, _yearly,
          (("2024年7月底前出台实施办法,以后每年持续实施", "FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;UNTIL=20241231"),)),
-    Tail("已…的", re.compile(r"已[^,;:。!?]{0,8}?的"), True, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
-         (("2023年底前已完成的项目不再重复申报", None),)),
+    Tail("已/未…的", re.compile(r"[已未][^,;:。!?]{0,8}?的"), True, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
+         (("2023年底前已完成的项目不再重复申报", None), ("全年未完成的任务转入下年度", None))),
     Tail("已", re.compile(r"已(?:经)?"), True, False, lambda v, ctx, words: (v, "already-done"),
          (("一季度末已完成", "2024-03-31 already-done"), ("9月底前已经建成", "2024-09-30 already-done"))),
     Tail("以来", re.compile(r"以来|以后|之后|后(?!续)"), False, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
