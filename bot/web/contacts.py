@@ -8,6 +8,7 @@ even into the form shown again with an error: only masked forms of stored target
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flask import Blueprint, abort, g, request
 
@@ -106,11 +107,33 @@ def add(name: str):
     return back_to(unit.name, "#contacts")
 
 
-@bp.post("/<path:name>/contacts/<int:contact_id>/remove")
-def remove(name: str, contact_id: int):
+def _contact(name: str, contact_id: int) -> Contact:
     contact = g.db.get(Contact, contact_id)
     if contact is None or contact.unit.name != name:
         abort(404)
+    return contact
+
+
+@bp.post("/<path:name>/contacts/<int:contact_id>/enable")
+def enable(name: str, contact_id: int):
+    """Use a disabled contact again (after the robot was fixed), once its channel accepts it."""
+    contact = _contact(name, contact_id)
+    unit, was = contact.unit, contact_spec(contact)
+    wanted = replace(was, enabled=True, disabled_reason=None)
+    try:
+        warnings = refuse_unusable(wanted, CHANNELS[contact.kind].label)
+    except DubanError as problem:
+        return show(name, errors={"contacts": FormErrors({"": str(problem)})}, status=400)
+    applier = Applier(g.db)
+    applier.contacts(unit, tuple(wanted if c is contact else contact_spec(c) for c in unit.contacts))
+    save_change("启用联系方式", unit.name, audit_view(was), audit_view(wanted),
+                "。注意：".join([f"已重新启用 {contact.kind} 联系方式 {redact(contact.target)}", *warnings]))
+    return back_to(unit.name, "#contacts")
+
+
+@bp.post("/<path:name>/contacts/<int:contact_id>/remove")
+def remove(name: str, contact_id: int):
+    contact = _contact(name, contact_id)
     unit = contact.unit
     before = audit_view(contact_spec(contact))
     applier = Applier(g.db)

@@ -90,3 +90,28 @@ def test_a_viewer_reads_the_log_but_cannot_resend(viewer, admin, failed):
     assert viewer.post("/deliveries/resend", data={"csrf_token": csrf_of(page)}).status_code == 403
     assert f"/deliveries/messages/{failed}" in admin.get("/deliveries/").get_data(as_text=True).split('id="failed"')[1]
     assert viewer.get("/deliveries/messages/999999").status_code == 404
+
+
+def test_a_contact_the_robot_refused_is_disabled_shown_so_and_enabled_again(admin, cli_run, robot):
+    from tests.support.loopback import Reply
+
+    robot.responder = lambda received: Reply(body={"errcode": 93000, "errmsg": "invalid webhook url"})
+    page = admin.get(f"/units/{quote(UNIT)}").get_data(as_text=True)
+    admin.post(f"/units/{quote(UNIT)}/contacts", data={"csrf_token": csrf_of(page), "kind": "wecom",
+                                                       "target": f"{robot.url}/cgi-bin/webhook/send?key={KEY}"})
+    cli_run("run", "--as-of", "2024-06-20", "--until", "2024-06-20")
+    unit_page = admin.get(f"/units/{quote(UNIT)}").get_data(as_text=True)
+    assert "停用" in unit_page and "93000" in unit_page and "重新启用" in unit_page
+    listing = admin.get("/deliveries/").get_data(as_text=True)
+    message_id = re.search(r'/deliveries/messages/(\d+)"', listing.split('id="failed"')[1]).group(1)
+    skipped = admin.post(f"/deliveries/messages/{message_id}/resend", data={"csrf_token": csrf_of(listing)})
+    assert "联系方式已停用" in admin.get(skipped.headers["Location"]).get_data(as_text=True)
+
+    contact_id = unit_page.split("/contacts/")[1].split("/enable")[0]
+    enabled = admin.post(f"/units/{quote(UNIT)}/contacts/{contact_id}/enable", data={"csrf_token": csrf_of(unit_page)})
+    after = admin.get(enabled.headers["Location"]).get_data(as_text=True)
+    assert "已重新启用" in after and "重新启用</button>" not in after
+    queued = admin.post(f"/deliveries/messages/{message_id}/resend", data={"csrf_token": csrf_of(after)})
+    told = admin.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "联系方式已停用" not in told and "所含提醒已送达、办结或取消，无需重发" in told  # the admin was sent them
+    assert "启用联系方式" in admin.get("/audit").get_data(as_text=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.store import open_store, session_scope
 from bot.store.models import RobotBudget
-from tests.notify.conftest import robot  # noqa: F401  (a loopback robot per test)
+from tests.notify.conftest import SMTP_PASSWORD, SMTP_USER, robot, smtp_plain  # noqa: F401  (loopback servers)
 from tests.web.conftest import csrf_of
 
 KEY = "c0ffee00-1234-4abc-8def-0123456789ab"
@@ -132,3 +132,29 @@ def test_a_viewer_sees_the_pages_without_forms_and_every_change_is_refused(viewe
 
 def test_a_name_neither_the_directory_nor_the_store_knows_is_not_found(admin):
     assert admin.get(f"/units/{quote('不存在的处')}").status_code == 404
+
+
+def test_config_apply_does_not_silently_wipe_a_contact_added_in_the_console_and_export_keeps_it(admin, cli_run,
+                                                                                                 robot, store_config):
+    assert _add_wecom(admin, robot).status_code == 302
+    refused = cli_run("config", "apply", code=2)
+    assert f"! {UNIT}: 删除 wecom 联系方式" in refused.output and KEY not in refused.output
+    assert [c["kind"] for c in _contacts(cli_run) if c["unit"] == UNIT] == ["wecom"]
+    cli_run("config", "export", "-o", str(store_config))
+    cli_run("config", "apply")
+    assert [c["kind"] for c in _contacts(cli_run) if c["unit"] == UNIT] == ["wecom"]
+
+
+def test_an_email_test_send_goes_through_smtp_and_no_page_shows_the_smtp_password(admin, smtp_plain, monkeypatch):
+    port, mailbox = smtp_plain
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("MODE", "plain"), ("USER", SMTP_USER),
+                        ("PASSWORD", SMTP_PASSWORD), ("ALLOW_PLAIN_AUTH", "true"), ("SENDER", SMTP_USER)):
+        monkeypatch.setenv(f"DUBAN_SMTP_{name}", value)
+    page = _page(admin)
+    added = _post(admin, f"/units/{quote(UNIT)}/contacts", page, kind="email", target="baohu@example.gov.cn")
+    assert added.status_code == 302
+    shown = _post(admin, f"/units/{quote(UNIT)}/send-test", _page(admin)).get_data(as_text=True)
+    assert "成功" in shown and [e.rcpt_tos for e in mailbox.envelopes] == [["baohu@example.gov.cn"]]
+    for text in (shown, admin.get(added.headers["Location"]).get_data(as_text=True),
+                 admin.get("/settings/").get_data(as_text=True), admin.get("/audit").get_data(as_text=True)):
+        assert SMTP_PASSWORD not in text
