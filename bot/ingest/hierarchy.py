@@ -60,7 +60,7 @@ class Node:
     def finish(self) -> None:
         body = [p for p in map(unbracket_labels, self.parts) if not take_line(p, self.found)]
         if body and is_heading(body[0]) and len(body) > 1:  # "三、组织保障" over a paragraph of its own
-            self.head = join_spaces(body.pop(0))
+            self.head = take_parentheticals(join_spaces(body.pop(0)), self.found)
         self.text = take_trailing_labels(take_parentheticals(join_spaces(" ".join(body)), self.found), self.found)
         if self.head:
             self.text = f"{self.head}\n{self.text}" if self.text else self.head

@@ -76,6 +76,11 @@ def test_without_units_the_first_item_that_says_something_is_the_task():
     assert not [f for f in reading.flags if f.code.startswith("missing")]  # (一)…(五) run across parts
 
 
+def test_units_on_a_heading_line_over_the_items_text():
+    (task,) = read("（一）加强执法（市市场监管局负责）\n开展专项检查，9月底前完成。").tasks
+    assert (task.title, task.raw_units) == ("加强执法", "市市场监管局负责")
+
+
 def test_a_guarantee_paragraph_naming_units_is_not_a_task():
     text = ("一、开展培训。6月30日前完成培训。\n责任单位：县职校\n二、组织保障\n县委组织部、县扶贫办按职责做好保障。\n"
             "（一）加强领导。成立工作专班。（县委办牵头，县直各部门配合）\n（二）强化督查。县督查室要于11月底前开展督查。")
