@@ -218,7 +218,7 @@ def test_units_closing_an_items_last_measure_are_the_items():
 
 def test_a_table_with_no_task_header_beside_a_numbered_body_is_no_task_list():
     text = ("关于开展防汛检查的通知\n一、开展隐患排查。各乡镇要于5月31日前完成排查。\n附件\n"
-            "| 序号 | 单位 | 联系人 | 电话 |\n|---|---|---|---|\n| 1 | 县水利局 | 张三 | 1234567 |")
+            "| 1 | 县水利局 | 张三 | 1234567 |\n| 2 | 县农业农村局 | 李四 | 7654321 |")
     document = assemble(text_blocks(text))
     assert [t.title for t in document.tasks] == ["开展隐患排查"]
     assert "table-ignored" in [f.code for f in document.flags]
