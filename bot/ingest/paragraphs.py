@@ -8,9 +8,11 @@
 
 The task is the item that carries its own units; where no item carries any, the first item on
 each branch that says something beyond a heading (a sentence, a date). A parent with its own
-units is a task too, and its children that carry none are its measures. Parts such as 指导思想
-or 组织保障 give tasks only where they state a date. With no numbered items at all, every
-dated paragraph is read as a task, and the fallback is flagged.
+units is a task too, and its children that carry none are its measures; a part headed by a
+unit's name ("一、市发展改革委") gives its tasks that unit. Parts such as 指导思想 or 组织保障 give
+tasks only where they state a date. An item with no units written takes the subjects of its
+sentences ("各县区要…"), flagged for review. With no numbered items at all, every paragraph
+with a date or units is read as a task, and the fallback is flagged.
 """
 from __future__ import annotations
 
