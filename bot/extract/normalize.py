@@ -33,8 +33,9 @@ _NUMERAL = (f"[{NUMERAL_CHARS}](?: *[{NUMERAL_CHARS}])*"
 # reported, so the milestone they touch is flagged: "6月30曰前" (曰 for 日), "6月未前"
 # (未 for 末, only before 前: "6月未完成" is left alone), "2O24年" (the letter O for 0).
 _OCR_SUSPECT = re.compile("[曰未Oo〇○]")
-_OCR_CHAR = re.compile(r"(?<=\d)曰|(?<=[月年度])未(?=前|之前|以前)")
-_OCR_YEAR = re.compile(r"(?<![\dA-Za-z])(?=[\dOo〇○]{0,3}\d)(?=[\dOo〇○]{0,3}[Oo〇○])[\dOo〇○]{4}(?=年)")
+_OCR_CHAR = re.compile(r"\d *(曰)|[月年度] *(未) *(?=前|之前|以前)")
+_OCR_YEAR = re.compile(r"(?<![\dA-Za-z])[\dOo〇○](?: *[\dOo〇○]){3}(?= *年)")
+_O_LIKE = "Oo〇○"
 _OCR_REPAIR = {"曰": "日", "未": "末", "O": "0", "o": "0", "〇": "0", "○": "0"}
 # OCR inserts spaces anywhere; only a space between two Latin letters carries meaning.
 _SPACE = r" +(?![A-Za-z])|(?<![A-Za-z]) +"
@@ -81,8 +82,11 @@ class Normalized:
 
 
 def _repair_ocr(text: str) -> tuple[str, tuple[int, ...]]:
-    repairs = [m.start() for m in _OCR_CHAR.finditer(text)]
-    repairs += [i for m in _OCR_YEAR.finditer(text) for i in range(m.start(), m.end()) if text[i] in _OCR_REPAIR]
+    repairs = [m.start(m.lastindex) for m in _OCR_CHAR.finditer(text)]
+    for m in _OCR_YEAR.finditer(text):
+        year = m.group()
+        if any(c.isdigit() for c in year) and any(c in _O_LIKE for c in year):  # "2O24", not "二〇二四"
+            repairs += [i for i in range(m.start(), m.end()) if text[i] in _O_LIKE]
     if not repairs:
         return text, ()
     chars = list(text)
