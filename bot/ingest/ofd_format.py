@@ -72,16 +72,21 @@ def _numbers(text: str | None) -> list[float]:
 
 
 def _page_boxes(content) -> list[Box]:
+    """Each TextCode run as a box in page mm; an object's CTM (a b c d e f) scales and moves its
+    glyph positions and size within the Boundary, as some generators write them."""
     boxes = []
     for obj in (e for e in content.iter() if _local(e) == "TextObject"):
         x, y, *_ = _numbers(obj.get("Boundary")) + [0, 0]
-        size = float(obj.get("Size") or 3.5)
-        for code in (e for e in obj if _local(e) == "TextCode"):
+        a, b, c, d, e, f = (_numbers(obj.get("CTM")) + [0] * 6)[:6] if obj.get("CTM") else (1, 0, 0, 1, 0, 0)
+        scale = (abs(a * d - b * c) ** 0.5) or 1.0
+        size = float(obj.get("Size") or 3.5) * scale
+        for code in (el for el in obj if _local(el) == "TextCode"):
             text = code.text or ""
             if not text.strip():
                 continue
-            left, base = x + float(code.get("X") or 0), y + float(code.get("Y") or 0)
-            advance = sum(_numbers(code.get("DeltaX"))[: len(text) - 1]) or size * (len(text) - 1)
+            cx, cy = float(code.get("X") or 0), float(code.get("Y") or 0)
+            left, base = x + a * cx + c * cy + e, y + b * cx + d * cy + f
+            advance = (sum(_numbers(code.get("DeltaX"))[: len(text) - 1]) * scale) or size * (len(text) - 1)
             boxes.append(Box(left, base - size, left + advance + size, base + 0.2 * size, text))
     return boxes
 

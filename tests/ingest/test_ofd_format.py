@@ -133,3 +133,17 @@ def test_a_corrupt_ofd_exits_2_from_the_command_line_without_a_traceback(tmp_pat
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"错误: {path}: OFD 文件已损坏") and result.stdout == ""
+
+
+def test_text_objects_placed_through_a_ctm_are_read_where_they_print(tmp_path):
+    """Some generators write glyph positions in a unit scaled by the object's CTM (here 1/10 mm)."""
+    def scaled(y: float, text: str, ident: int) -> str:
+        return (f'<ofd:TextObject ID="{ident}" Boundary="25 {y} 160 6" Font="1" Size="35" CTM="0.1 0 0 0.1 0 0">'
+                f'<ofd:TextCode X="0" Y="35" DeltaX="g {len(text) - 1} 35">{text}</ofd:TextCode></ofd:TextObject>')
+
+    lines = ["2024年某区市场监管工作要点",
+             "1. 开展食品安全专项检查。6月底前完成学校食堂全覆盖检查（区市场监管局牵头，区教育局配合）。",
+             "2. 推进信用监管。11月30日前完成年度信用风险分类（责任单位：区市场监管局）。"]
+    document = read_document(write_ofd(tmp_path / "ctm.ofd", [[scaled(20 + 12 * n, t, n + 1) for n, t in enumerate(lines)]]))
+    assert [(t.no, t.title) for t in document.tasks] == [(1, "开展食品安全专项检查"), (2, "推进信用监管")]
+    assert "区教育局" in document.tasks[0].raw_units
