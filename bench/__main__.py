@@ -1,4 +1,4 @@
-"""Run every benchmark, or the ones named: `python -m bench [extract ingest plan notify delivery scale]`.
+"""Run every benchmark, or the ones named: `python -m bench [extract ingest pdf ocr plan notify delivery scale]`.
 
 Each runs in its own process so one's memory and warm caches do not colour another's figures.
 """
