@@ -16,6 +16,8 @@ DEMO_BOT   := env -u DUBAN_UNITS -u DUBAN_TIMEZONE -u DUBAN_SEND_TIME -u DUBAN_L
               DUBAN_DATABASE_URL=sqlite:///$(DEMO)/duban.sqlite3 DUBAN_CONFIG_DIR=$(DEMO)/config \
               $(BIN)/python -m bot --env-file $(DEMO)/demo.env
 
+HTMX   := node_modules/htmx.org/dist/htmx.min.js
+
 .PHONY: run demo test bench docs clean
 
 # Re-install whenever pyproject.toml changes; the stamp keeps repeat runs fast.
@@ -26,10 +28,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test,ocr]'
 	@touch $(STAMP)
 
+# htmx for the console, pinned in package-lock.json and installed from the npm registry; without
+# npm the console still works (every action is a plain form), only without in-place updates.
+$(HTMX): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "注意: 没有 npm，控制台将不使用 htmx（所有操作仍可用，只是整页刷新）"; fi
+
 # The sample list is from 2024: import it as of 2024-06-20, replay the fortnight around its
 # 6月底 deadline to the console, then start the live service. Safe to run again.
-run: demo
-	@echo "== 启动实时服务（演示数据库，只打印到控制台），按 Ctrl+C 停止。"
+DEMO_PORT ?= 8000
+DEMO_USER := 演示管理员
+DEMO_PASSWORD := duban-demo-2024
+
+run: demo $(HTMX)
+	@printf '%s\n' '$(DEMO_PASSWORD)' | $(DEMO_BOT) users add $(DEMO_USER) --role admin --password-stdin > /dev/null 2>&1 || true
+	@echo "== 控制台: http://127.0.0.1:$(DEMO_PORT)/  演示账号: $(DEMO_USER)  密码: $(DEMO_PASSWORD)（仅限演示数据库）"
+	@echo "== 同时启动提醒服务（演示数据库，只打印到控制台），按 Ctrl+C 全部停止。"
+	@trap 'kill $$web 2>/dev/null; wait $$web 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_BOT) web --port $(DEMO_PORT) & web=$$!; \
 	$(DEMO_BOT) run
 
 demo: $(STAMP)
@@ -44,7 +60,7 @@ demo: $(STAMP)
 	$(DEMO_BOT) import $(SAMPLE) --as-of $(DEMO_FROM)
 	$(DEMO_BOT) run --as-of $(DEMO_FROM) --until $(DEMO_UNTIL)
 
-test: $(STAMP)
+test: $(STAMP) $(HTMX)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -8,10 +8,11 @@ no-sniff headers.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from datetime import datetime, timedelta
 from typing import Callable
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, g, redirect, render_template, request, send_from_directory, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import sessionmaker
 
@@ -20,7 +21,8 @@ from bot.store import open_store
 from bot.store.models import utcnow
 from bot.web import accounts
 
-PUBLIC = {"auth.login", "static", "health"}
+PUBLIC = {"auth.login", "static", "health", "htmx"}
+HTMX_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "htmx.org" / "dist"
 UPLOAD_LIMIT = 20 * 1024 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -114,6 +116,11 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     @app.get("/healthz")
     def health():
         return {"ok": True}
+
+    @app.get("/static/vendor/htmx.min.js")
+    def htmx():
+        """htmx from node_modules (pinned in package-lock.json); absent, pages work without it."""
+        return send_from_directory(HTMX_DIR, "htmx.min.js", max_age=86400)
 
     from bot.web import auth, contacts, dashboard, deliveries, documents, review, settings_page, units
 

@@ -149,6 +149,8 @@ def correct(doc_id: int):
         return show(doc_id, error=f"{KINDS.get(kind, '修改')}未保存：{problem}", status=400)
     record(g.db, g.user.username, KINDS[kind], f"《{doc.title}》 任务 {task_key} {milestone_key}".strip(),
            after={"correction": row.id, **value, "reason": row.reason}, at=g.now)
+    if kind == "flag.checked" and request.headers.get("HX-Request"):  # htmx: just the note, now ticked
+        return render_template("review_flag.html", message=value["message"])
     flash(f"已保存（{KINDS[kind]}）。{report.stats.summary()}")
     return redirect(url_for("review.show", doc_id=doc.id) + (f"#task-{task_key}" if task_key else ""))
 

@@ -102,3 +102,20 @@ def test_a_viewer_cannot_correct(viewer):
     page = viewer.get(f"/documents/{doc_id}/review").get_data(as_text=True)
     assert _correct(viewer, doc_id, page, kind="milestone.due", task_key="8", milestone_key="x",
                     due="2024-07-15").status_code == 403
+
+
+def test_ticking_a_note_answers_htmx_with_the_ticked_note_and_a_plain_form_with_the_page(admin):
+    doc_id = _doc_id(admin)
+    page = admin.get(f"/documents/{doc_id}/review").get_data(as_text=True)
+    message = re.search(r'name="message" value="([^"]+)"', page).group(1)
+    fields = dict(kind="flag.checked", task_key="8", code="row-review", message=message)
+    partial = admin.post(f"/documents/{doc_id}/corrections", headers={"HX-Request": "true"},
+                         data={"csrf_token": csrf_of(page), **fields})
+    assert partial.status_code == 200 and "已核对" in partial.get_data(as_text=True)
+    assert "<html" not in partial.get_data(as_text=True)
+    assert _correct(admin, doc_id, page, **fields).status_code == 302
+
+
+def test_htmx_is_served_from_the_pinned_package(app):
+    answer = app.test_client().get("/static/vendor/htmx.min.js")
+    assert answer.status_code == 200 and b"htmx" in answer.data[:2000]
