@@ -116,21 +116,33 @@ def _ruled(page) -> bool:
     return False
 
 
-def _pdfium_page(page, textpage) -> Page:
-    """A page without rulings: pdfium's text runs, one or more per printed line (fast, in C)."""
+def _runs(page, textpage) -> list[Box]:
+    """pdfium's text runs (one or more per printed line), top-down like pdfplumber's coordinates.
+
+    pdfium (C, fast) also reads letter-spaced titles ("关 于 印 发") without inventing spaces.
+    """
+    import pypdfium2.raw as raw
+
     height = page.get_height()
     runs = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
         text = textpage.get_text_bounded(left, bottom, right, top)
-        if text.strip():
-            runs.append(text_box(left, height - top, right, height - bottom, text))
-    return Page(height, line_boxes(runs))
+        if not text.strip():
+            continue
+        # The run's font size, not its glyphs' tight box ("- 1 -" is shorter than "关"): sizes
+        # tell running headers in small print and paragraph lines apart.
+        char = raw.FPDFText_GetCharIndexAtPos(textpage.raw, (left + right) / 2, (top + bottom) / 2, right - left, top - bottom)
+        size = raw.FPDFText_GetFontSize(textpage.raw, char) if char >= 0 else 0
+        middle = height - (top + bottom) / 2
+        half = max(size, top - bottom) / 2
+        runs.append(text_box(left, middle - half, right, middle + half, text))
+    return runs
 
 
-def _inside(line: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    x, y = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+def _inside(box: Box, areas: list[tuple[float, float, float, float]]) -> bool:
+    x, y = (box.x0 + box.x1) / 2, box.middle
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in areas)
 
 
 def _cell_lines(chars: list[dict]) -> list[tuple[str, float, float]]:
@@ -182,14 +194,11 @@ def _cell_texts(chars: list[dict], table) -> list[list[str]]:
     return [[_cell_text(found.get(cell, []), cell[2]) if cell else "" for cell in row.cells] for row in rows]
 
 
-def _plumber_page(page) -> Page:
-    """A page with rulings: pdfplumber's tables as rows, the text outside them as lines."""
+def _plumber_page(page, runs: list[Box]) -> Page:
+    """A page with rulings: pdfplumber's tables as rows, the text runs outside them as lines."""
     tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
-    items: list[Box | Table] = [
-        text_box(line["x0"], line["top"], line["x1"], line["bottom"], line["text"])
-        for line in page.extract_text_lines(strip=False) if not _inside(line, boxes)
-    ]
+    areas = [t.bbox for t in tables]
+    items: list[Box | Table] = line_boxes([r for r in runs if not _inside(r, areas)])
     items += [Table(t.bbox[1], _cell_texts(page.chars, t)) for t in tables]
     page.close()
     return Page(page.height, sorted(items, key=lambda item: item.top))
@@ -246,9 +255,9 @@ def _read_text_layer(pdf, data: bytes, name: str) -> _Reading:
                 import pdfplumber
 
                 plumber = plumber or pdfplumber.open(BytesIO(data))
-                reading.pages[number] = _plumber_page(plumber.pages[number])
+                reading.pages[number] = _plumber_page(plumber.pages[number], _runs(page, textpage))
             else:
-                reading.pages[number] = _pdfium_page(page, textpage)
+                reading.pages[number] = Page(page.get_height(), line_boxes(_runs(page, textpage)))
     except DubanError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files

@@ -312,3 +312,29 @@ def test_how_each_kind_of_page_is_read(tmp_path, picture, text, kind):
     page.save()
     opened = pdfium.PdfDocument(str(path))[0]
     assert _kind(opened, opened.get_textpage()) == kind
+
+
+def test_a_letter_spaced_title_above_a_table_is_read_without_invented_spaces(tmp_path):
+    """Titles are often spread over the line (分散对齐); the date in them must stay "2024年"."""
+    from reportlab.pdfgen import canvas
+
+    from tests.reading.render_pdf import FONT, _styles
+
+    _styles()
+    path = tmp_path / "spaced.pdf"
+    page = canvas.Canvas(str(path))
+    title = page.beginText(60, 760)
+    title.setFont(FONT, 16)
+    title.setCharSpace(8)
+    title.textLine("2024年工作任务清单")
+    page.drawText(title)
+    page.setFont(FONT, 10)
+    for n, (x, y) in enumerate([(60, 700), (160, 700), (60, 680), (160, 680)]):
+        page.rect(x, y, 100, 20)
+        page.drawString(x + 4, y + 6, ["重点任务", "责任单位", "1. 推进实施", "保护处"][n])
+    page.save()
+    from bot.ingest.blocks import Line, Row
+    from bot.ingest.pdf_format import pdf_blocks
+
+    blocks, _ = pdf_blocks(path.read_bytes(), path.name)
+    assert blocks == [Line("2024年工作任务清单"), Row(("重点任务", "责任单位"), 1), Row(("1. 推进实施", "保护处"), 1)]
