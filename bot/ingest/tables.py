@@ -101,6 +101,7 @@ class TableReader:
     _numbered: bool | None = None  # whether this table's rows carry task numbers (decided by its first row)
     _kv: dict[str, list[str]] | None = None  # the key–value task being read
     _headers_seen: set[tuple[str, ...]] = field(default_factory=set)
+    _last_header: tuple[str, ...] = ()
 
     def feed(self, cells: list[str], notes: tuple[str, ...] = ()) -> None:
         """One table row; `notes` are what the format reader could not read in it (formulas …)."""
@@ -119,6 +120,10 @@ class TableReader:
         if self._section_row(cells):
             self.section, section_notes = _section_text(cells)
             self.notes.extend([*section_notes, *notes])
+            return
+        if self.mapping is None and self._roles:  # a header without a task column: 联系人 | 联系电话
+            note = f"表格「{' | '.join(self._last_header)}」没有任务栏，其下各行未读作任务"
+            self.notes += [] if note in self.notes else [note]
             return
         if self.mapping is None and sum(1 for c in cells if c.strip()) == 1:
             self.notes.append(f"表头之前的一行「{_short(join_spaces(next(c for c in cells if c.strip())), 30)}」视为表名，不作为任务")
@@ -156,6 +161,7 @@ class TableReader:
             self.mapping = merged
         self._after_header = True
         self._headers_seen.add(cleaned)
+        self._last_header = cleaned
         return True
 
     def _section_row(self, cells: list[str]) -> bool:

@@ -194,3 +194,10 @@ def test_long_header_cells_are_read_before_data_but_after_data_such_cells_stay_d
                ("", "推进重点任务落实", "牵头单位负责", ""))
     assert [(t.no, t.title, t.raw_units) for t in doc.tasks] == [(1, "推进规划推进重点任务落实", "规划处 | 牵头单位负责")]
     assert any("续行" in note for note in doc.tasks[0].review)
+
+
+def test_rows_under_a_header_without_a_task_column_are_no_tasks_and_are_said():
+    reader = TableReader()
+    for cells in (["联系人", "联系电话"], ["张明", "0591-1234567"], ["李华", "0591-7654321"]):
+        reader.feed(cells)
+    assert reader.tasks == [] and reader.notes == ["表格「联系人 | 联系电话」没有任务栏，其下各行未读作任务"]
