@@ -7,7 +7,7 @@ import click
 
 from bot.cli.options import DAY
 from bot.cli.store_options import as_of_option, parse_day, resolve_as_of, store_session
-from bot.output import CSV, JSON, csv_text, dumps, records_format_option, table
+from bot.output import CSV, JSON, csv_text, dumps, output_option, records_format_option, table, write_output
 
 COLUMNS = [("when", "发送时间"), ("unit", "单位"), ("channel", "渠道"), ("milestone_ref", "时间节点"),
            ("task", "任务"), ("due", "截止"), ("lead", "提前量"), ("flags", "说明")]
@@ -24,20 +24,34 @@ def _table_row(row: dict) -> dict:
     }
 
 
+def _document(fmt: str, rows: list[dict], marks: list[dict]) -> str:
+    """The plan as a JSON, CSV or iCalendar document, the same on screen and in an -o file."""
+    from bot.plan.ics import plan_calendar
+
+    if fmt == JSON:
+        return dumps({"reminders": rows, "done": marks}) + "\n"
+    if fmt == CSV:
+        return csv_text([_table_row(r) for r in rows], COLUMNS)
+    return plan_calendar(rows, datetime.now(timezone.utc)).decode("utf-8")
+
+
 @click.command("plan")
 @as_of_option("如同今天是该日，重新计算计划（例如 2024-05-22）；默认显示数据库中的现行计划")
 @click.option("--until", type=DAY, help="只显示该日及以前发送的提醒")
 @click.option("--unit", "unit_name", metavar="UNIT", help="只显示某单位（名称或简称）")
 @records_format_option("ics")
-def plan(as_of, until, unit_name, fmt):
+@output_option("写入该文件（--format ics、csv 或 json 时；默认输出到屏幕）")
+def plan(as_of, until, unit_name, fmt, output):
     """查看提醒计划：何时、发给哪个单位、走什么渠道，以及原因（时间节点、提前量）。
 
     \b
     示例:
       python -m bot plan --as-of 2024-05-22 --until 2024-12-31
       python -m bot plan --unit 保护处 --format json
+      python -m bot plan --format ics -o 提醒计划.ics
     """
-    from bot.plan.ics import plan_calendar
+    if output and fmt not in (JSON, CSV, "ics"):
+        raise click.UsageError("-o 只用于 --format ics、csv 或 json（表格请直接查看或重定向）。")
     from bot.plan.lookup import find_unit
     from bot.plan.views import PlanFilter, done_marks, mark_text, plan_rows
 
@@ -46,12 +60,11 @@ def plan(as_of, until, unit_name, fmt):
         flt = PlanFilter(resolve_as_of(as_of, settings) if as_of else None, parse_day(until, "--until"), unit)
         rows = plan_rows(session, settings, flt)
         marks = done_marks(session, settings, unit)
-    if fmt == JSON:
-        click.echo(dumps({"reminders": rows, "done": marks}))
-    elif fmt == "ics":
-        click.echo(plan_calendar(rows, datetime.now(timezone.utc)).decode("utf-8"), nl=False)
-    elif fmt == CSV:
-        click.echo(csv_text([_table_row(r) for r in rows], COLUMNS), nl=False)
+    if output:
+        write_output(output, _document(fmt, rows, marks))
+        click.echo(f"已写入 {output}：{len(rows)} 条提醒。")
+    elif fmt in (JSON, CSV, "ics"):
+        click.echo(_document(fmt, rows, marks), nl=False)
     elif not rows:
         click.echo("没有待发送的提醒。" + ("" if as_of else "（可用 --as-of 日期 回放某一天起的计划）"))
     else:
