@@ -83,6 +83,14 @@ def test_every_command_is_known_here_and_every_record_command_has_both_formats()
         assert _option(commands[name], "-o") is not None and _option(commands[name], "--output"), name
 
 
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_every_help_is_in_chinese(name):
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0 and result.output.startswith("用法: cli ")
+    for english in ("Usage:", "Options:", "Show this message", "[default:", "[required]", "Commands:"):
+        assert english not in result.output, (name, english)
+
+
 def test_every_record_command_prints_json_and_a_table(office):
     """Both passes run the whole list in order: the second finds what the first left (done → undo)."""
     runner, outputs = CliRunner(), {}
