@@ -21,9 +21,9 @@ from bot.extract.rules_recurring import recurrence
 from bot.model import Context
 
 _PERIOD_NOUNS = (r"的?(?:工作|总结|情况|数据|统计|报告|任务|案件|计划|目标|进展|考核|绩效|成果|台账|报表|复核|指标"
-                 r"|同期|专利|经济|运行|形势|要点|安排)")
+                 r"|同期|专利|经济|运行|形势|要点|安排|重点)")
 # Verbs whose object is a document or a figure: the date after them qualifies that object.
-_OBJECT_VERBS = re.compile(r"(?:编制|报送|上报|提交|做好|撰写|起草|发布|公布|汇总|分析|对照|梳理|编写|统计|总结)$")
+_OBJECT_VERBS = re.compile(r"(?:编制|报送|上报|提交|做好|撰写|起草|发布|公布|汇总|分析|对照|梳理|编写|统计|总结|印发|制定|出台|部署|谋划)$")
 _LOOK_BEHIND = 2
 
 
@@ -71,6 +71,7 @@ TAILS = (
          (("自7月1日起施行", None), ("自8月起,每月10日前报送", "FREQ=MONTHLY;BYMONTHDAY=10;UNTIL=20241231"))),
     Tail("时段名称", re.compile(_PERIOD_NOUNS), False, False, lambda v, ctx, words: (PeriodName(_first_due(v)), "period-name"),
          (("报送上半年工作总结", "period-name"), ("做好一季度数据统计", "period-name"),
+          ("综合处要于2月底前印发全年重点工作任务台账", "2024-02-29 period-name"),
           ("2024年6月30日前总结经验", "2024-06-30"), ("9月底前报告工作进展", "2024-09-30"),
           ("11月底前考核验收", "2024-11-30"), ("6月底前统计数据", "2024-06-30"))),
 )
