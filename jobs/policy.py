@@ -55,18 +55,29 @@ class DeliveryPolicy:
 
     @classmethod
     def from_env(cls, **overrides) -> "DeliveryPolicy":
-        values: dict = {}
-        for name, (var, low, high) in ENV.items():
-            raw = os.environ.get(var)
-            if raw is None or raw.strip() == "":
-                continue
-            kind = next(f.type for f in fields(cls) if f.name == name)
-            try:
-                value = int(raw) if kind == "int" else float(raw)
-            except ValueError:
-                value = None
-            if value is None or not low <= value <= high:
-                raise DubanError(f"环境变量 {var} 的值 {raw!r} 无效：应为 {low:g} 到 {high:g} 之间的"
-                                 f"{'整数' if kind == 'int' else '数'}。")
-            values[name] = value
+        values, problems = read_env()
+        if problems:
+            raise DubanError("\n".join(problems))
         return cls(**{**values, **overrides})
+
+
+def read_env() -> tuple[dict, list[str]]:
+    """The DUBAN_* values the environment sets, and one message per bad one: all of them, so
+    check-config lists every mistake at once instead of one per run."""
+    values: dict = {}
+    problems: list[str] = []
+    for name, (var, low, high) in ENV.items():
+        raw = os.environ.get(var)
+        if raw is None or raw.strip() == "":
+            continue
+        kind = next(f.type for f in fields(DeliveryPolicy) if f.name == name)
+        try:
+            value = int(raw) if kind == "int" else float(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            problems.append(f"环境变量 {var} 的值 {raw!r} 无效：应为 {low:g} 到 {high:g} 之间的"
+                            f"{'整数' if kind == 'int' else '数'}。")
+        else:
+            values[name] = value
+    return values, problems

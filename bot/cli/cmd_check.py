@@ -36,15 +36,15 @@ def check_config(config_dir, fmt: str) -> None:
     """
     from bot.config.admin.check import SETTINGS, check_config as run_checks
     from bot.config.paths import config_dir as resolve, units_file
-    from bot.errors import DubanError
-    from jobs.policy import DeliveryPolicy
+    from bot.cli.logs import level_problem
+    from jobs.policy import read_env
 
     folder = resolve(config_dir)
     report = run_checks(folder, units_file(config_dir))
-    try:
-        DeliveryPolicy.from_env()  # the dispatcher's DUBAN_* knobs (attempts, leases, robot budgets)
-    except DubanError as exc:
-        report.add(SETTINGS, exc.message)
+    # the dispatcher's DUBAN_* knobs (attempts, leases, robot budgets) and the log level, every bad one
+    for message in [*read_env()[1], level_problem()]:
+        if message:
+            report.add(SETTINGS, message)
     if fmt == JSON:
         click.echo(dumps({"config_dir": str(folder), **report.to_json()}))
     elif report.ok:

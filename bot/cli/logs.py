@@ -11,6 +11,8 @@ import sys
 from datetime import datetime, tzinfo
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
+LEVEL_ENV = "DUBAN_LOG_LEVEL"
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 QUIET = ("alembic", "apscheduler", "urllib3")  # their INFO lines are about themselves, not the office
 
 
@@ -56,7 +58,17 @@ def configure() -> None:
     handler = _Stderr()
     handler.setFormatter(OfficeTime(office_zone))
     root.addHandler(handler)
-    level = logging.getLevelName(os.environ.get("DUBAN_LOG_LEVEL", "INFO").upper())
-    root.setLevel(level if isinstance(level, int) else logging.INFO)
+    problem = level_problem()
+    root.setLevel(logging.INFO if problem else logging.getLevelName(os.environ.get(LEVEL_ENV, "INFO").upper()))
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    if problem:
+        logging.getLogger(__name__).warning("%s 本次按 INFO 记录日志。", problem)
+
+
+def level_problem() -> str | None:
+    """Why DUBAN_LOG_LEVEL is unusable, or None: a typo must be said, not silently mean INFO."""
+    raw = os.environ.get(LEVEL_ENV, "").strip()
+    if not raw or raw.upper() in LEVELS:
+        return None
+    return f"环境变量 {LEVEL_ENV} 的值 {raw!r} 无效：应为 {'、'.join(LEVELS)} 之一。"

@@ -260,3 +260,25 @@ def test_an_office_folder_without_units_yaml_never_falls_back_to_the_shipped_dir
     found = problems()
     assert [p for p in found if p["area"] == "单位目录" and "找不到单位目录" in p["message"]], found
     assert "19 个单位" not in run().output
+
+
+def test_it_lists_every_bad_delivery_variable_and_the_log_level_at_once(config, monkeypatch):
+    """F19: the DUBAN_* policy variables were checked one per run (the first bad one raised)."""
+    bad = {"DUBAN_MAX_ATTEMPTS": "lots", "DUBAN_SEND_TIMEOUT_SECONDS": "0", "DUBAN_RETRY_BASE_SECONDS": "-5",
+           "DUBAN_LOG_LEVEL": "LOUD"}
+    for name, value in bad.items():
+        monkeypatch.setenv(name, value)
+    result = run("--format", "json")  # stdout only: the service's log line warns of DUBAN_LOG_LEVEL too
+    found = [p["message"] for p in json.loads(result.stdout)["problems"] if p["area"] == "设置"]
+    assert [[name in m and repr(value) in m for m in found].count(True) for name, value in bad.items()] == [1] * 4, found
+
+
+def test_the_service_refuses_to_start_naming_every_bad_delivery_variable(monkeypatch):
+    from bot.errors import DubanError
+    from jobs.policy import DeliveryPolicy
+
+    monkeypatch.setenv("DUBAN_MAX_ATTEMPTS", "lots")
+    monkeypatch.setenv("DUBAN_LEASE_SECONDS", "0")
+    with pytest.raises(DubanError) as raised:
+        DeliveryPolicy.from_env()
+    assert "DUBAN_MAX_ATTEMPTS" in raised.value.message and "DUBAN_LEASE_SECONDS" in raised.value.message
