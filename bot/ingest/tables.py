@@ -23,6 +23,7 @@ _SEQ = re.compile(r"^[（(]?\s*(\d{1,4}|[一二三四五六七八九十百〇零
 _CHINESE_NO = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|[（(][一二三四五六七八九十]{1,3}[)）])\s*$")
 _SUBSECTION = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]\s*\S")
 _SUB_NO = re.compile(r"^\s*(\d{1,3}(?:\s*[.\-]\s*\d{1,3}){1,2})\s*[.、]?\s*$")  # "1.2", "3-1" (NFKC-folded)
+_TOTAL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)[:：]?$")
 _KEY_VALUE = re.compile(r"^([^：:]{1,12})[：:]\s*(\S.*)$", re.S)
 
 
@@ -116,6 +117,10 @@ class TableReader:
             return
         self._after_header = False
         if self.mapping is None and self._key_values(cells, list(notes), start=True):
+            return
+        first = join_spaces(next(c for c in cells if c.strip()))
+        if _TOTAL.match(first):  # 合计 / 小计 rows of a project table's investment columns
+            self.notes.append(f"「{_short(first)}」行是合计行，不作为任务")
             return
         if self._section_row(cells):
             self.section, section_notes = _section_text(cells)

@@ -201,3 +201,10 @@ def test_rows_under_a_header_without_a_task_column_are_no_tasks_and_are_said():
     for cells in (["联系人", "联系电话"], ["张明", "0591-1234567"], ["李华", "0591-7654321"]):
         reader.feed(cells)
     assert reader.tasks == [] and reader.notes == ["表格「联系人 | 联系电话」没有任务栏，其下各行未读作任务"]
+
+
+def test_a_total_row_of_a_project_table_is_no_task_and_joins_no_task():
+    doc = read(("序号", "项目名称", "总投资（亿元）", "责任单位", "时间安排"),
+               ("1", "污水厂扩建", "2.6", "县住建局", "9月底前"), ("合计", "", "2.6", "", ""))
+    assert [(t.title, t.review) for t in doc.tasks] == [("污水厂扩建", [])]
+    assert any("合计行" in f.message for f in doc.flags)
