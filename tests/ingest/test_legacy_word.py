@@ -30,13 +30,39 @@ def test_without_a_converter_the_message_names_both_fixes(tmp_path, name):
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+ANTIWORD = shutil.which("antiword")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed: the .doc conversion path is not exercised here")
-def test_a_doc_is_read_through_libreoffice(tmp_path):
-    source = tmp_path / "list.docx"
-    docx_list(source)
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "doc",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
-    document = read_document(tmp_path / "list.doc")
-    assert [t.title for t in document.tasks] == ["推进规划实施", "加强协调", "盘活存量专利", "建设人才队伍"]
+@pytest.fixture(scope="module")
+def doc_file(tmp_path_factory):
+    """The shared four-task list saved as Word 97 by LibreOffice (the only way to make one here)."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed: no .doc can be made, the conversion paths are not exercised here")
+    folder = tmp_path_factory.mktemp("doc")
+    docx_list(folder / "list.docx")
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "doc",
+                    "--outdir", str(folder), str(folder / "list.docx")], check=True, capture_output=True, timeout=180)
+    return folder / "list.doc"
+
+
+TITLES = ["推进规划实施", "加强协调", "盘活存量专利", "建设人才队伍"]
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_a_doc_or_wps_is_read_through_libreoffice(doc_file, tmp_path, suffix):
+    path = tmp_path / f"list{suffix}"
+    path.write_bytes(doc_file.read_bytes())
+    document = read_document(path)
+    assert [t.title for t in document.tasks] == TITLES
+    assert document.tasks[0].raw_units == "保护处、运用处、各地知识产权管理部门"
+
+
+@pytest.mark.skipif(ANTIWORD is None, reason="antiword is not installed: its conversion path is not exercised here")
+def test_without_libreoffice_a_doc_is_read_through_antiword(doc_file, tmp_path, monkeypatch):
+    only = tmp_path / "bin"
+    only.mkdir()
+    (only / "antiword").symlink_to(ANTIWORD)
+    monkeypatch.setenv("PATH", str(only))  # LibreOffice out of reach, as on a server with antiword only
+    document = read_document(doc_file)
+    assert [t.title for t in document.tasks] == TITLES
+    assert [t.raw_units for t in document.tasks][1] == "运用处、发展保护中心"
