@@ -14,7 +14,7 @@ from io import BytesIO
 
 from bot.errors import DubanError
 from bot.ingest.blocks import Block
-from bot.ingest.layout import Box, Page, box_page, page_blocks
+from bot.ingest.layout import Box, box_page, page_blocks
 
 MAX_UNPACKED = 50 * 1024 * 1024  # the XML parts together; a larger total is a zip bomb, not a task list
 MAX_PAGES = 200
