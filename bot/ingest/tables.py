@@ -118,26 +118,29 @@ class TableReader:
         self._after_header = False
         if self.mapping is None and self._key_values(cells, list(notes), start=True):
             return
-        first = join_spaces(next(c for c in cells if c.strip()))
-        if _TOTAL.match(first):  # 合计 / 小计 rows of a project table's investment columns
-            self.notes.append(f"「{_short(first)}」行是合计行，不作为任务")
-            return
         if self._section_row(cells):
             self.section, section_notes = _section_text(cells)
             self.notes.extend([*section_notes, *notes])
             return
-        if self.mapping is None and self._roles:  # a header without a task column: 联系人 | 联系电话
-            note = f"表格「{' | '.join(self._last_header)}」没有任务栏，其下各行未读作任务"
-            self.notes += [] if note in self.notes else [note]
-            return
-        if self.mapping is None and sum(1 for c in cells if c.strip()) == 1:
-            self.notes.append(f"表头之前的一行「{_short(join_spaces(next(c for c in cells if c.strip())), 30)}」视为表名，不作为任务")
+        if (why := self._no_task(cells)) is not None:
+            self.notes += [] if why in self.notes else [why]
             return
         if self.mapping is None:
             self.mapping = dict(DEFAULT_MAPPING)
             self.notes.append("表格没有可识别的表头，按“重点任务 | 落实举措 | 责任单位”的栏序读取，请核对")
         self._data_started = True
         self._task_row(list(cells), list(notes))
+
+    def _no_task(self, cells: list[str]) -> str | None:
+        """Why a row that is no header, section or key–value row is no task either, or None."""
+        parts = [join_spaces(c) for c in cells if c.strip()]
+        if _TOTAL.match(parts[0]):  # the investment totals of a project table
+            return f"「{_short(parts[0])}」行是合计行，不作为任务"
+        if self.mapping is None and self._roles:  # a header without a task column: 联系人 | 联系电话
+            return f"表格「{' | '.join(self._last_header)}」没有任务栏，其下各行未读作任务"
+        if self.mapping is None and len(parts) == 1:
+            return f"表头之前的一行「{_short(parts[0], 30)}」视为表名，不作为任务"
+        return None
 
     def _header(self, cells: list[str]) -> bool:
         """Take a header row (or the second row of a two-row header); False for any other row.
