@@ -177,8 +177,10 @@ class TableReader:
         if not (section_heading(first) or _CHINESE_NO.match(first) or _SUBSECTION.match(first)):
             return False
         m = self.mapping or {}
-        columns = [m[role] for role in (*UNIT_ROLES, "deadline") if role in m]
-        return not any(i < len(cells) and cells[i].strip() for i in columns)  # a 序号 "一" row naming units is a task
+        # A 序号 "一" numbering a task names its units, deadline or (without a units column) measures;
+        # a heading "一、…" may have its end repeated by OCR in the measures cell ("法观统筹").
+        roles = (*UNIT_ROLES, "deadline", *(() if section_heading(first) else ("measures",)))
+        return not any(m[r] < len(cells) and cells[m[r]].strip() for r in roles if r in m)
 
     def _key_values(self, cells: list[str], notes: list[str], start: bool = False) -> bool:
         """A row of a key–value table (one task per block of "重点工作 / 牵头单位 / 完成时限" rows)."""

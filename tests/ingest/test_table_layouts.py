@@ -208,3 +208,8 @@ def test_a_total_row_of_a_project_table_is_no_task_and_joins_no_task():
                ("1", "污水厂扩建", "2.6", "县住建局", "9月底前"), ("合计", "", "2.6", "", ""))
     assert [(t.title, t.review) for t in doc.tasks] == [("污水厂扩建", [])]
     assert any("合计行" in f.message for f in doc.flags)
+
+
+def test_a_task_numbered_in_chinese_numerals_without_units_or_deadline_columns_is_still_a_task():
+    doc = read(("序号", "工作任务", "具体要求"), ("一", "开展专项整治", "制定方案。（县应急管理局负责）"))
+    assert [(t.no, t.title, t.raw_units) for t in doc.tasks] == [(1, "开展专项整治", "县应急管理局负责")]
