@@ -72,7 +72,7 @@ def decode_text(data: bytes, name: str) -> str:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), name)
     if b"\x00" in data[:8192]:
-        raise _refuse(name, "这是二进制文件，不是文字文档", "请导入 .md / .txt / .docx / .xlsx 格式的任务清单")
+        raise _refuse(name, "这是二进制文件，不是文字文档", "请导入 .md / .txt / .docx / .xlsx / .pdf / .ofd 格式的任务清单")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -92,7 +92,7 @@ def _detected(data: bytes, name: str) -> str:
 def _checked(text: str, name: str) -> str:
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f\v")
     if controls > max(8, len(text) // 100):
-        raise _refuse(name, "这是二进制文件，不是文字文档", "请导入 .md / .txt / .docx / .xlsx 格式的任务清单")
+        raise _refuse(name, "这是二进制文件，不是文字文档", "请导入 .md / .txt / .docx / .xlsx / .pdf / .ofd 格式的任务清单")
     return "\n".join(text.splitlines())
 
 
