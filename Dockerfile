@@ -5,6 +5,15 @@
 #                --build-arg CA_CERT="$(cat office-ca.pem)" -t duban:latest .
 # (see docs/deploy.md, "在内网构建"; the arguments are build-time only, not kept in the image's environment).
 ARG BASE_IMAGE=python:3.11-slim
+ARG NODE_IMAGE=node:20-slim
+
+# htmx for the console, exactly as package-lock.json pins it (NPM_CONFIG_REGISTRY for a mirror).
+FROM ${NODE_IMAGE} AS assets
+ARG NPM_CONFIG_REGISTRY
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN [ -n "$NPM_CONFIG_REGISTRY" ] || unset NPM_CONFIG_REGISTRY; npm ci --ignore-scripts --no-audit --no-fund
+
 FROM ${BASE_IMAGE}
 
 # PIP_INDEX_URL / PIP_TRUSTED_HOST are read by pip from the environment of the RUN steps below.
@@ -22,7 +31,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     TZ=Asia/Shanghai \
     DUBAN_CONFIG_DIR=/app/config \
-    DUBAN_UNITS=/app/config/units.yaml
+    DUBAN_UNITS=/app/config/units.yaml \
+    DUBAN_HTMX_DIR=/app/static/htmx
 
 RUN if [ -n "$CA_CERT" ]; then \
         printf '%s\n' "$CA_CERT" > /usr/local/share/ca-certificates/office-ca.crt && update-ca-certificates; \
@@ -39,6 +49,7 @@ RUN [ -n "$PIP_INDEX_URL" ] || unset PIP_INDEX_URL; [ -n "$PIP_TRUSTED_HOST" ] |
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY jobs ./jobs
+COPY --from=assets /assets/node_modules/htmx.org/dist/htmx.min.js ./static/htmx/
 RUN [ -n "$PIP_INDEX_URL" ] || unset PIP_INDEX_URL; [ -n "$PIP_TRUSTED_HOST" ] || unset PIP_TRUSTED_HOST; \
     pip install --no-deps . && rm -rf build *.egg-info
 

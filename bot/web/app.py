@@ -22,7 +22,11 @@ from bot.store.models import utcnow
 from bot.web import accounts
 
 PUBLIC = {"auth.login", "static", "health", "htmx"}
-HTMX_DIR = Path(__file__).resolve().parents[2] / "node_modules" / "htmx.org" / "dist"
+# The units' pages (bot/web/answers.py): no login, the link's token is the credential.
+PUBLIC |= {"answers.show", "answers.act", "answers.item", "answers.item_act", "answers.calendar",
+           "answers.calendar_renew"}
+# htmx.min.js as npm installs it (package-lock.json); the image sets DUBAN_HTMX_DIR.
+HTMX_DIR = Path(os.environ.get("DUBAN_HTMX_DIR") or Path(__file__).resolve().parents[2] / "node_modules" / "htmx.org" / "dist")
 UPLOAD_LIMIT = 20 * 1024 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -122,7 +126,7 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
         """htmx from node_modules (pinned in package-lock.json); absent, pages work without it."""
         return send_from_directory(HTMX_DIR, "htmx.min.js", max_age=86400)
 
-    from bot.web import auth, contacts, dashboard, deliveries, documents, review, settings_page, units
+    from bot.web import answers, approvals, auth, contacts, dashboard, deliveries, documents, review, settings_page, units
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
@@ -132,6 +136,8 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     app.register_blueprint(contacts.bp)
     app.register_blueprint(deliveries.bp)
     app.register_blueprint(settings_page.bp)
+    app.register_blueprint(answers.bp)
+    app.register_blueprint(approvals.bp)
     app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
     app.permanent_session_lifetime = timedelta(hours=8)
     return app

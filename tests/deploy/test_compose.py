@@ -49,14 +49,17 @@ def test_it_validates_the_compose_file_with_env_made_from_the_example(tmp_path):
     assert done.returncode == 0, done.stderr
     resolved = yaml.safe_load(done.stdout)
     services = resolved["services"]
-    assert set(services) == {"bot", "db", "mailpit"}
-    bot, db = services["bot"], services["db"]
+    assert set(services) == {"bot", "web", "db", "mailpit"}
+    bot, web, db = services["bot"], services["web"], services["db"]
     assert bot["command"] == ["python", "-m", "bot", "run"]
     assert bot["build"]["args"]["BASE_IMAGE"] == "python:3.11-slim"
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     assert bot["environment"]["DUBAN_DATABASE_URL"] == "postgresql+psycopg://duban:Pw0rdFromEnv@db:5432/duban"
     assert bot["healthcheck"]["test"][-2:] == ["bot", "health"]
     assert any(v.endswith(":/app/config:ro") for v in bot["volumes"])
+    assert web["command"][:4] == ["python", "-m", "bot", "web"] and web["image"] == bot["image"]
+    assert web["environment"]["DUBAN_DATABASE_URL"] == bot["environment"]["DUBAN_DATABASE_URL"]
+    assert "/healthz" in " ".join(web["healthcheck"]["test"]) and web["depends_on"]["db"]["condition"] == "service_healthy"
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     volume = db["volumes"][0].split(":")[0]
     assert volume in resolved["volumes"], "the database must live in a named volume"
