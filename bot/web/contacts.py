@@ -30,12 +30,11 @@ bp = Blueprint("contacts", __name__, url_prefix="/units")
 KEPT = ("mentions", "label")  # what a form shown again with an error may keep: never a key or secret
 
 
-def _spec(kind: str, errors: FormErrors) -> ContactSpec | None:
-    """The submitted contact, each field checked by its channel's own parser, then as a whole."""
+def _spec(kind: str, written: dict[str, str], label: str, errors: FormErrors) -> ContactSpec | None:
+    """The contact as written (field name → text), each field checked by its channel's own parser,
+    then as a whole, as `contacts set` checks it; None when `errors` got a problem."""
     cls = CHANNELS[kind]
-    form, names = request.form, {f.name for f in cls.fields}
-    written = {f.name: form.get(f.name, "").strip() for f in cls.fields}
-    label = form.get("label", "").strip()
+    names = {f.name for f in cls.fields}
     target, mentions = "", ()
     try:
         target = parse_target(written.get(TARGET, ""), Where(cls.field(TARGET).label))
@@ -87,7 +86,8 @@ def add(name: str):
     if kind not in contact_kinds():
         abort(400)
     errors = FormErrors()
-    spec = _spec(kind, errors)
+    written = {f.name: request.form.get(f.name, "").strip() for f in CHANNELS[kind].fields}
+    spec = _spec(kind, written, request.form.get("label", "").strip(), errors)
     if spec is None:
         kept = {k: request.form.get(k, "") for k in KEPT}
         return show(name, errors={kind: errors}, status=400, kept={kind: kept})
@@ -112,6 +112,26 @@ def _contact(name: str, contact_id: int) -> Contact:
     if contact is None or contact.unit.name != name:
         abort(404)
     return contact
+
+
+@bp.post("/<path:name>/contacts/<int:contact_id>/edit")
+def edit(name: str, contact_id: int):
+    """Change a contact's @mobiles and note without typing its key again (the page never shows it)."""
+    contact = _contact(name, contact_id)
+    unit, was = contact.unit, contact_spec(contact)
+    errors = FormErrors()
+    written = {TARGET: contact.target, "secret": contact.secret or "", "mentions": request.form.get("mentions", "")}
+    spec = _spec(contact.kind, written, request.form.get("label", "").strip(), errors)
+    if spec is None:
+        return show(name, errors={f"edit-{contact.id}": errors}, status=400)
+    wanted = replace(spec, enabled=was.enabled, disabled_reason=was.disabled_reason)
+    applier = Applier(g.db)
+    applier.contacts(unit, tuple(wanted if c is contact else contact_spec(c) for c in unit.contacts))
+    if not applier.changes:
+        return back_to(unit.name, "#contacts")
+    save_change("修改联系方式", unit.name, audit_view(was), audit_view(wanted),
+                "。注意：".join([f"已保存 {contact.kind} 联系方式 {redact(contact.target)}", *errors.warnings]))
+    return back_to(unit.name, "#contacts")
 
 
 @bp.post("/<path:name>/contacts/<int:contact_id>/enable")

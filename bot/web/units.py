@@ -76,6 +76,7 @@ def shown_contact(contact: Contact) -> dict:
         secret = contact.secret if ENV_REF.fullmatch(contact.secret) else "已设置（已隐藏）"
     cls = CHANNELS.get(contact.kind)
     return {"id": contact.id, "kind": contact.kind, "label": cls.label if cls else contact.kind,
+            "takes_mentions": bool(cls) and any(f.name == "mentions" for f in cls.fields),
             "target": redact(contact.target), "secret": secret, "mentions": list(contact.mentions or []),
             "note": contact.label, "enabled": contact.enabled, "reason": contact.disabled_reason or ""}
 

@@ -107,7 +107,7 @@ def test_a_contact_the_robot_refused_is_disabled_shown_so_and_enabled_again(admi
     skipped = admin.post(f"/deliveries/messages/{message_id}/resend", data={"csrf_token": csrf_of(listing)})
     assert "联系方式已停用" in admin.get(skipped.headers["Location"]).get_data(as_text=True)
 
-    contact_id = unit_page.split("/contacts/")[1].split("/enable")[0]
+    contact_id = re.search(r"/contacts/(\d+)/enable", unit_page).group(1)
     enabled = admin.post(f"/units/{quote(UNIT)}/contacts/{contact_id}/enable", data={"csrf_token": csrf_of(unit_page)})
     after = admin.get(enabled.headers["Location"]).get_data(as_text=True)
     assert "已重新启用" in after and "重新启用</button>" not in after

@@ -3,6 +3,7 @@ to a loopback robot through the shared budget, and lead times per unit that move
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -85,7 +86,7 @@ def test_a_signing_secret_is_never_shown_and_a_removed_contact_is_gone(admin, cl
     assert added.status_code == 302
     page = _page(admin)
     assert "已设置（已隐藏）" in page and secret not in page and secret[3:20] not in page and token not in page
-    contact_id = page.split("/contacts/")[1].split("/remove")[0]
+    contact_id = re.search(r"/contacts/(\d+)/remove", page).group(1)
     assert _post(admin, f"/units/{quote(UNIT)}/contacts/{contact_id}/remove", page).status_code == 302
     assert not [c for c in _contacts(cli_run) if c["unit"] == UNIT and c["kind"]]
     audit = admin.get("/audit").get_data(as_text=True)
@@ -158,3 +159,19 @@ def test_an_email_test_send_goes_through_smtp_and_no_page_shows_the_smtp_passwor
     for text in (shown, admin.get(added.headers["Location"]).get_data(as_text=True),
                  admin.get("/settings/").get_data(as_text=True), admin.get("/audit").get_data(as_text=True)):
         assert SMTP_PASSWORD not in text
+
+
+def test_a_contacts_mobiles_and_note_change_without_typing_the_key_again(admin, cli_run, robot):
+    _add_wecom(admin, robot, mentions="13800000001")
+    page = _page(admin)
+    contact_id = re.search(r"/contacts/(\d+)/edit", page).group(1)
+    refused = _post(admin, f"/units/{quote(UNIT)}/contacts/{contact_id}/edit", page, mentions="1380", label="")
+    form = refused.get_data(as_text=True).split(f'id="edit-{contact_id}"')[1].split("</form>")[0]
+    assert refused.status_code == 400 and "手机号" in form and KEY not in refused.get_data(as_text=True)
+    saved = _post(admin, f"/units/{quote(UNIT)}/contacts/{contact_id}/edit", page, mentions="13900000002, @all",
+                  label="新群")
+    assert saved.status_code == 302
+    [contact] = [c for c in _contacts(cli_run) if c["unit"] == UNIT]
+    assert contact["mentions"] == ["13900000002", "@all"] and contact["target"].endswith("key=c0ff…")
+    audit = admin.get("/audit").get_data(as_text=True)
+    assert "修改联系方式" in audit and "13800000001" in audit and "13900000002" in audit and KEY not in audit
