@@ -178,8 +178,9 @@ class TableReader:
             return False
         m = self.mapping or {}
         # A 序号 "一" numbering a task names its units, deadline or (without a units column) measures;
-        # a heading "一、…" may have its end repeated by OCR in the measures cell ("法观统筹").
-        roles = (*UNIT_ROLES, "deadline", *(() if section_heading(first) else ("measures",)))
+        # a heading "一、…" (or an OCR-split "一 | …" without a 序号 column) may spill into the measures.
+        numbering_tasks = "no" in m and cells.index(first) == m["no"] and not section_heading(first)
+        roles = (*UNIT_ROLES, "deadline", *(("measures",) if numbering_tasks else ()))
         return not any(m[r] < len(cells) and cells[m[r]].strip() for r in roles if r in m)
 
     def _key_values(self, cells: list[str], notes: list[str], start: bool = False) -> bool:

@@ -96,3 +96,8 @@ def test_numbering_that_restarts_per_section_is_not_a_gap():
     rows = [("一、甲", "", ""), ("1. 任务", "措施。", "保护处"), ("2. 任务", "措施。", "保护处"),
             ("二、乙", "", ""), ("1. 任务", "措施。", "保护处")]
     assert not [f for f in read(*rows).flags if f.code in ("missing-tasks", "task-order")]
+
+
+def test_a_section_number_the_ocr_split_from_its_heading_is_still_a_section():
+    doc = read(("二", "全面加强法治保障", ""), ("4. 做好立法", "措施。", "法规处"))
+    assert [(t.no, t.section) for t in doc.tasks] == [(4, "二、全面加强法治保障")]
