@@ -7,6 +7,7 @@ depends on where the units are.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
@@ -83,14 +84,53 @@ class Node:
             yield from child.walk()
 
 
+_SENTENCE_END = "。；;：:！？!?）)】〕]"
+_MIN_WRAP = 8  # lines shorter than this never tell a wrapping width
+_WRAP_SLACK = 2  # digits and Latin letters make a full line a little shorter
+
+
+def paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line, text) of each paragraph: a line cut mid-sentence (a PDF's or a text file's
+    wrapping) continues on the next unless that one starts an item, a unit line or the end.
+    A short unpunctuated line is a heading, not a cut line, unless it fills the page's width."""
+    width = _wrap_width(lines)
+    out: list[tuple[int, str]] = []
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if out and _continues(out[-1][1], line, width):
+            out[-1] = (out[-1][0], out[-1][1] + line)
+        else:
+            out.append((index, line))
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The length most lines are cut at, where a wrapped text shows one (three lines or more)."""
+    lengths = Counter(len(line.strip()) for line in lines if len(line.strip()) >= _MIN_WRAP)
+    if not lengths:
+        return None
+    width, count = lengths.most_common(1)[0]
+    return width if count >= 3 else None
+
+
+def _continues(previous: str, line: str, width: int | None) -> bool:
+    if previous[-1] in _SENTENCE_END or END_OF_ITEMS.match(previous):
+        return False
+    marker = item_marker(previous)
+    full = width is not None and len(previous) >= width - _WRAP_SLACK
+    if not full and (is_heading(marker.rest if marker else previous) or take_line(previous, UnitsFound())):
+        return False  # a heading, or a unit line that simply ends
+    # After a full line cut mid-sentence, "通运输局" ends a name, not the document (a signature).
+    return not (item_marker(line) or (not full and END_OF_ITEMS.match(line)) or take_line(line, UnitsFound()))
+
+
 def build_tree(lines: list[str]) -> Node:
     """The root's parts are the lines before (or between) numbered items; a signature,
     date or 附件 line closes every open item, so an attachment's "1.…" starts afresh."""
     root = Node(None, -1)
     stack, current = [root], None
     last: dict[str, int] = {}
-    for index, raw in enumerate(lines):
-        line = raw.strip()
+    for index, line in paragraphs(lines):
         if END_OF_ITEMS.match(line):
             stack, current = [root], None
             continue

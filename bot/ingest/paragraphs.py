@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
-from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, split_title
+from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, paragraphs, split_title
 from bot.ingest.prose_units import (UnitsFound, is_bare_units, subject_units, take_line, take_parentheticals,
                                      take_trailing_labels, unbracket_labels)
 from bot.model import Flag, Task
@@ -167,7 +167,7 @@ def _dated_paragraphs(lines: list[str]) -> ProseReading:
     the text); a unit line after a paragraph is that paragraph's."""
     reading, founds = ProseReading(), []
     previous: UnitsFound | None = None  # the units of the paragraph just read as a task
-    for index, raw in enumerate(lines):
+    for index, raw in paragraphs(lines):
         line = unbracket_labels(join_spaces(raw))
         if previous is not None and take_line(line, previous):
             continue

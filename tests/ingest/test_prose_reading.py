@@ -222,3 +222,18 @@ def test_a_table_with_no_task_header_beside_a_numbered_body_is_no_task_list():
     document = assemble(text_blocks(text))
     assert [t.title for t in document.tasks] == ["开展隐患排查"]
     assert "table-ignored" in [f.code for f in document.flags]
+
+
+def test_lines_cut_at_the_page_width_are_joined_back_before_items_are_read():
+    from bot.ingest.hierarchy import paragraphs
+
+    text = ("现就有关事项通知如下：一、全面排查。各区住房城乡建设局要于4月30日前完成检查。二\n"
+            "、限期整改。各燃气企业要在6月30日前完成整改，由市燃气管理处、县交\n"
+            "通运输局督导。三、加强督导。市燃气管理处要于9月底前抽查各区工作。\n"
+            "某某市住房和城乡建设局")
+    lines = [line[i:i + 14] for line in text.splitlines() for i in range(0, len(line), 14)]
+    tasks = read("\n".join(lines)).tasks
+    assert [t.title for t in tasks] == ["全面排查", "限期整改", "加强督导"]
+    assert "县交通运输局督导" in tasks[1].measures
+    assert [text for _, text in paragraphs(["一、组织保障", "成立领导小组。", "牵头单位：市数据局", "加强队伍建设。"])] == [
+        "一、组织保障", "成立领导小组。", "牵头单位：市数据局", "加强队伍建设。"]
