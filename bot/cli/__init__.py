@@ -73,14 +73,17 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context):
-        """Every command runs inside here: known failures print `错误: …` and exit with their code."""
-        from bot.cli.failures import describe
+        """Every command runs inside here: known failures print `错误: …` and exit with their code.
 
+        The map is imported only on a failure: it needs SQLAlchemy, which `extract` never loads.
+        """
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.Abort, click.ClickException):
             raise
         except Exception as exc:
+            from bot.cli.failures import describe
+
             failure = describe(exc)
             if failure is None:
                 raise
