@@ -3,8 +3,10 @@ installed package works from it (issue 11 item 3)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -41,11 +43,13 @@ def test_an_installed_package_runs_from_an_office_folder_made_by_init(tmp_path):
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
         return done
 
-    venv = tmp_path / "venv"
+    venv, source = tmp_path / "venv", tmp_path / "source"
+    for package in ("bot", "jobs"):  # what a release ships, nothing else of the checkout
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", source)
     run(sys.executable, "-m", "venv", str(venv))
     python = str(venv / "bin" / "python")
-    run(python, "-m", "pip", "install", "-q", "--no-deps", "-r", str(ROOT / "requirements.lock"))
-    run(python, "-m", "pip", "install", "-q", str(ROOT))
+    run(python, "-m", "pip", "install", "-q", str(source))  # pyproject's dependencies alone, not the lock
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUBAN_", "PYTHON"))}
@@ -59,3 +63,29 @@ def test_an_installed_package_runs_from_an_office_folder_made_by_init(tmp_path):
     assert "首次导入：17 个时间节点" in imported.stdout
     where = run(python, "-c", "import bot, sys; print(bot.__file__)", cwd=home, env=env).stdout
     assert str(venv) in where and str(ROOT) not in where
+    assert run(python, "-c", IMPORT_EVERY_MODULE, cwd=home, env=env).stdout.split() == ["ok"]
+    shipped = run(python, "-c", PACKAGE_DATA, cwd=home, env=env).stdout.split()
+    assert shipped == sorted(str(p.relative_to(ROOT)) for p in (ROOT / "bot").rglob("*")
+                             if p.suffix in (".html", ".css", ".js", ".yaml", ".ini", ".mako"))
+    release = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert run(python, "-m", "bot", "--version", cwd=home, env=env).stdout.split()[-1] == release
+
+
+# Every module of the installed package imports with pyproject's dependencies (the web console,
+# PDF, Word and OFD readers included; OCR is the optional extra and imports rapidocr lazily).
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, bot, jobs
+for package in (bot, jobs):
+    for module in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)
+print("ok")
+"""
+# The console's templates and static files and the example configuration, as installed.
+PACKAGE_DATA = """
+from pathlib import Path
+import bot
+root = Path(bot.__file__).parent
+print("\\n".join(sorted("bot/" + str(p.relative_to(root)) for p in root.rglob("*")
+                         if p.suffix in (".html", ".css", ".js", ".yaml", ".ini", ".mako"))))
+"""
