@@ -85,7 +85,8 @@ class Node:
 
 
 _SENTENCE_END = "。；;：:！？!?）)】〕]"
-_MIN_WRAP = 8  # lines shorter than this never tell a wrapping width
+_MIN_WRAP = 14  # lines shorter than this never tell a wrapping width …
+_WRAP_SHARE = 0.25  # … and a width is the length of at least this share of the longer lines
 _WRAP_SLACK = 2  # digits and Latin letters make a full line a little shorter
 
 
@@ -105,12 +106,12 @@ def paragraphs(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _wrap_width(lines: list[str]) -> int | None:
-    """The length most lines are cut at, where a wrapped text shows one (three lines or more)."""
+    """The length most lines are cut at, where a wrapped text shows one."""
     lengths = Counter(len(line.strip()) for line in lines if len(line.strip()) >= _MIN_WRAP)
     if not lengths:
         return None
     width, count = lengths.most_common(1)[0]
-    return width if count >= 3 else None
+    return width if count >= max(3, _WRAP_SHARE * sum(lengths.values())) else None
 
 
 def _continues(previous: str, line: str, width: int | None) -> bool:
