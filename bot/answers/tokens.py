@@ -47,20 +47,30 @@ def usable(row: AnswerToken, now: datetime) -> bool:
     return row.revoked_at is None and row.used_at is None and (row.expires_at is None or row.expires_at > now)
 
 
+def _live_rows(session: Session, unit_id: int, milestone_id: int | None, action: str, now: datetime):
+    rows = session.scalars(select(AnswerToken).where(
+        AnswerToken.unit_id == unit_id, AnswerToken.action == action,
+        AnswerToken.milestone_id.is_(None) if milestone_id is None else AnswerToken.milestone_id == milestone_id,
+    ).order_by(AnswerToken.id.desc()))
+    return [row for row in rows if usable(row, now)]
+
+
+def standing(session: Session, unit_id: int, milestone_id: int | None, action: str, now: datetime) -> str | None:
+    """The usable token of this unit, milestone and action, if there is one (reads only)."""
+    key = session.get(AppSecret, KEY_NAME)
+    rows = _live_rows(session, unit_id, milestone_id, action, now) if key is not None else []
+    return _derive(bytes.fromhex(key.value), rows[0].salt) if rows else None
+
+
 def issue(session: Session, unit_id: int, milestone_id: int | None, action: str,
           expires_at: datetime | None, now: datetime) -> str:
     """The token of this unit, milestone and action: the standing one (its expiry moved on to
     `expires_at` if that is later), or a new one when none is usable."""
     key = _key(session)
-    rows = session.scalars(select(AnswerToken).where(
-        AnswerToken.unit_id == unit_id, AnswerToken.action == action,
-        AnswerToken.milestone_id.is_(None) if milestone_id is None else AnswerToken.milestone_id == milestone_id,
-    ).order_by(AnswerToken.id.desc()))
-    for row in rows:
-        if usable(row, now):
-            if row.expires_at is not None and (expires_at is None or expires_at > row.expires_at):
-                row.expires_at = expires_at
-            return _derive(key, row.salt)
+    for row in _live_rows(session, unit_id, milestone_id, action, now)[:1]:
+        if row.expires_at is not None and (expires_at is None or expires_at > row.expires_at):
+            row.expires_at = expires_at
+        return _derive(key, row.salt)
     salt = secrets.token_hex(16)
     token = _derive(key, salt)
     session.add(AnswerToken(token_hash=token_hash(token), salt=salt, unit_id=unit_id, milestone_id=milestone_id,

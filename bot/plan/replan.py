@@ -16,12 +16,14 @@ then the catch-up rules at that same now, so nothing long past is planned again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Mapping
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot.answers.dues import extended_dues
 from bot.config.settings import LeadTimes, Settings
 from bot.plan.calendar import WorkCalendar
 from bot.plan.due import settle_due
@@ -72,12 +74,21 @@ def target_of(row: Milestone) -> Target:
     return Target(row.due, row.kind, row.rule, row.past, row.planned_from)
 
 
-def desired_rows(row: Milestone, ctx: PlanContext) -> list[Planned]:
-    """The plan of one stored milestone for its live units not yet done."""
+def desired_rows(row: Milestone, ctx: PlanContext, extended: Mapping[int, date] | None = None) -> list[Planned]:
+    """The plan of one stored milestone for its live units not yet done; a unit in `extended`
+    (unit_id → due, an approved 延期) is planned for its own date."""
     if row.removed_at is not None or row.task.removed_at is not None:
         return []
-    todo = [mu.unit.name for mu in row.units if mu.removed_at is None and mu.done_at is None]
-    return plan_milestone(target_of(row), todo, ctx.policy, ctx.calendar, ctx.as_of)
+    extended = extended or {}
+    todo = [mu for mu in row.units if mu.removed_at is None and mu.done_at is None]
+    target = target_of(row)
+    planned = plan_milestone(target, [mu.unit.name for mu in todo if mu.unit_id not in extended],
+                             ctx.policy, ctx.calendar, ctx.as_of)
+    for mu in todo:
+        if mu.unit_id in extended:
+            moved = replace(target, due=extended[mu.unit_id], past=False)
+            planned += plan_milestone(moved, [mu.unit.name], ctx.policy, ctx.calendar, ctx.as_of)
+    return planned
 
 
 @dataclass
@@ -190,8 +201,10 @@ def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reas
         for rem in session.scalars(select(Reminder).where(Reminder.milestone_id.in_(ids))):
             existing[rem.milestone_id].append(rem)
         inserts: list[dict] = []
+        extended = extended_dues(session, ids)
         for row in chunk:
-            _merge(row, desired_rows(row, ctx), existing[row.id], ctx, reason, log, inserts, stats)
+            _merge(row, desired_rows(row, ctx, extended.get(row.id)), existing[row.id], ctx, reason, log, inserts,
+                   stats)
         session.flush()
         if inserts:  # a new row's reason and updated_at say why and when it was planned
             session.execute(insert(Reminder.__table__), inserts)

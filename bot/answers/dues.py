@@ -1,0 +1,25 @@
+"""Approved extensions as the planner reads them: a unit's own due date for a milestone.
+
+Kept apart from flows.py so the replan can read it without importing the flows (which call
+the replan).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.answer_models import UnitItem
+from bot.store.models import MilestoneUnit
+
+
+def extended_dues(session: Session, milestone_ids: list[int]) -> dict[int, dict[int, date]]:
+    """{milestone_id: {unit_id: extended due}} for the given milestones (only extended units)."""
+    out: dict[int, dict[int, date]] = {}
+    rows = session.execute(select(MilestoneUnit.milestone_id, MilestoneUnit.unit_id, UnitItem.due)
+                           .join(UnitItem, UnitItem.milestone_unit_id == MilestoneUnit.id)
+                           .where(UnitItem.due.is_not(None), MilestoneUnit.milestone_id.in_(milestone_ids)))
+    for milestone_id, unit_id, due in rows:
+        out.setdefault(milestone_id, {})[unit_id] = due
+    return out
