@@ -28,15 +28,6 @@ def lead_text(kind: str, lead_days: int) -> str:
     return ("当天" if lead_days == 0 else f"提前{lead_days}天") + suffix
 
 
-def milestone_label(row: Milestone) -> str:
-    return f"M{row.id} {row.expr or '年度任务'}"
-
-
-def task_label(row: Milestone) -> str:
-    task = row.task
-    return f"{task.no}. {task.title}" if task.no is not None else task.title
-
-
 def channels_by_unit(session: Session) -> tuple[dict[int, str], str]:
     """unit id → "wecom+email"; units missing here have no enabled contact and fall back to the admin."""
     kinds: dict[int, list[str]] = {}
