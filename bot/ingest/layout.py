@@ -252,11 +252,6 @@ def _line_box(line: list[Box]) -> Box:
                join_spaces(" ".join(b.text for b in line)))
 
 
-def line_boxes(runs: list[Box]) -> list[Box]:
-    """Text runs (several per printed line where the font or spacing changes) as one box per line."""
-    return [_line_box(line) for line in _lines([r for r in runs if r.text.strip()])]
-
-
 def box_page(boxes: list[Box], height: float) -> Page:
     """Unstructured boxes as a page of lines and tables.
 

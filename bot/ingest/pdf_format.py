@@ -15,7 +15,7 @@ from io import BytesIO
 
 from bot.errors import DubanError
 from bot.ingest.blocks import Block
-from bot.ingest.layout import Box, Page, Table, cell_text, line_boxes, page_blocks, text_box
+from bot.ingest.layout import Box, Page, Table, box_page, cell_text, page_blocks, text_box
 from bot.ingest.ocr import INSTALL, ocr_available
 from bot.model import Flag
 
@@ -195,10 +195,11 @@ def _cell_texts(chars: list[dict], table) -> list[list[str]]:
 
 
 def _plumber_page(page, runs: list[Box]) -> Page:
-    """A page with rulings: pdfplumber's tables as rows, the text runs outside them as lines."""
+    """A page with rulings: pdfplumber's tables as rows, the text runs outside them as lines
+    (or as a borderless table)."""
     tables = page.find_tables()
     areas = [t.bbox for t in tables]
-    items: list[Box | Table] = line_boxes([r for r in runs if not _inside(r, areas)])
+    items: list[Box | Table] = box_page([r for r in runs if not _inside(r, areas)], page.height).items
     items += [Table(t.bbox[1], _cell_texts(page.chars, t)) for t in tables]
     page.close()
     return Page(page.height, sorted(items, key=lambda item: item.top))
@@ -257,7 +258,7 @@ def _read_text_layer(pdf, data: bytes, name: str) -> _Reading:
                 plumber = plumber or pdfplumber.open(BytesIO(data))
                 reading.pages[number] = _plumber_page(plumber.pages[number], _runs(page, textpage))
             else:
-                reading.pages[number] = Page(page.get_height(), line_boxes(_runs(page, textpage)))
+                reading.pages[number] = box_page(_runs(page, textpage), page.get_height())
     except DubanError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files

@@ -1,6 +1,7 @@
 """Text-layer PDFs built in the test with reportlab: paragraphs, tables, page breaks, running text, bad files."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -338,3 +339,37 @@ def test_a_letter_spaced_title_above_a_table_is_read_without_invented_spaces(tmp
 
     blocks, _ = pdf_blocks(path.read_bytes(), path.name)
     assert blocks == [Line("2024年工作任务清单"), Row(("重点任务", "责任单位"), 1), Row(("1. 推进实施", "保护处"), 1)]
+
+
+def test_a_borderless_table_is_rebuilt_from_its_columns(tmp_path):
+    """Word's default table style has no borders: the columns are found by the white space between them."""
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    from bot.ingest.pdf_format import pdf_blocks
+    from tests.reading.render import blocks as markdown_blocks
+    from tests.reading.render_pdf import _styles
+
+    body, cell = _styles()
+    flow = []
+    for block in markdown_blocks(markdown_list()):
+        if isinstance(block, str):
+            flow.append(Paragraph(block, body))
+        else:
+            flow.append(Table([[Paragraph(text, cell) for text in row] for row in block], colWidths=[120, 200, 160]))
+    path = tmp_path / "borderless.pdf"
+    SimpleDocTemplate(str(path)).build(flow)
+    assert pdf_blocks(path.read_bytes(), path.name)[0] == pdf_blocks(pdf(tmp_path, markdown_list()).read_bytes(), "x")[0]
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is not installed: no Word-exported PDF can be made here")
+def test_a_pdf_exported_from_word_reads_like_the_word_file(tmp_path):
+    from tests.ingest.conftest import docx_list
+
+    docx_list(tmp_path / "list.docx")
+    subprocess.run([shutil.which("soffice") or shutil.which("libreoffice"), f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "list.docx")],
+                   check=True, capture_output=True, timeout=180)
+    exported, original = read_document(tmp_path / "list.pdf"), read_document(tmp_path / "list.docx")
+    assert [(t.section, t.title, t.measures, t.raw_units) for t in exported.tasks] == \
+        [(t.section, t.title, t.measures, t.raw_units) for t in original.tasks]
