@@ -38,16 +38,20 @@ def _settings_path():
     return config_dir() / SETTINGS
 
 
+def _written_keys() -> set[str]:
+    """The top-level keys settings.yaml sets (read once per request)."""
+    if "settings_keys" not in g:
+        path = _settings_path()
+        data = load_yaml(path)[0] if path.is_file() else None
+        g.settings_keys = set(data) if isinstance(data, dict) else set()
+    return g.settings_keys
+
+
 def _source(key: str, env: str | None = None) -> str:
     """Where the value in force comes from: the environment wins over settings.yaml over the default."""
     if env and os.environ.get(env):
         return f"环境变量 {env}"
-    path = _settings_path()
-    if path.is_file():
-        data, _ = load_yaml(path)
-        if isinstance(data, dict) and key in data:
-            return f"{path}（{key}）"
-    return "默认值"
+    return f"{_settings_path()}（{key}）" if key in _written_keys() else "默认值"
 
 
 def public_url() -> Setting:

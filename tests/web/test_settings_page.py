@@ -89,3 +89,22 @@ def test_a_viewer_reads_the_settings_but_cannot_change_them(viewer, cli_run):
     assert viewer.post("/settings/calendar", data={"csrf_token": token, "day": "2024-06-21",
                                                    "workday": "0"}).status_code == 403
     assert any(r["send_on"] == "2024-06-21" for r in _plan(cli_run))
+
+
+def test_a_value_written_in_settings_yaml_names_the_file_and_the_environment_wins_over_it(app, store_config, db_url,
+                                                                                          clock, monkeypatch):
+    from bot.web import create_app
+    from tests.web.conftest import ADMIN_PASSWORD, log_in
+
+    (store_config / "settings.yaml").write_text('send_time: "08:30"\nimplicit_due: "11-30"\n', encoding="utf-8")
+    client = create_app(db_url, clock=clock).test_client()
+    log_in(client, "admin", ADMIN_PASSWORD)
+    fixed = _page(client).split('id="fixed"')[1]
+    send_row = fixed.split("每日发送时间")[1].split("</tr>")[0]
+    assert "08:30" in send_row and f"{store_config / 'settings.yaml'}（send_time）" in send_row
+    assert "每年 11 月 30 日" in fixed
+    monkeypatch.setenv("DUBAN_SEND_TIME", "07:45")
+    client = create_app(db_url, clock=clock).test_client()
+    log_in(client, "admin", ADMIN_PASSWORD)
+    send_row = _page(client).split("每日发送时间")[1].split("</tr>")[0]
+    assert "07:45" in send_row and "环境变量 DUBAN_SEND_TIME" in send_row
