@@ -10,33 +10,44 @@ from bot.store.models import Milestone, MilestoneUnit, Task, Unit
 
 
 def find_unit(session: Session, name: str) -> Unit:
-    """The unit called `name`, by canonical name or alias (spacing and full-width forms ignored)."""
-    key = normalise(name)
+    """The unit called `name`. The directory is asked first, so an alias the admin types (保护处)
+    reaches its unit even when a document brought in a junk name that differs only by punctuation
+    ("保护处."); otherwise only a stored unit spelled as typed matches (full-width forms and
+    spacing aside), never one that merely normalises the same. Two candidates are an error that lists them."""
+    from bot.units.directory import name_key
+
     units = list(session.scalars(select(Unit)))
-    for unit in units:
-        if normalise(unit.name) == key:
-            return unit
-    matches = [u for u in units if key in {normalise(a) for a in unit_aliases(u)}]
+    canonical = _directory_name(name)
+
+    def spelled(text: str) -> list[Unit]:
+        return [u for u in units if name_key(u.name) == name_key(text)]
+
+    matches = (spelled(canonical) if canonical else []) or spelled(name)
+    if canonical is None and not matches:  # no directory (or it does not know the name): config apply's aliases
+        matches = [u for u in units if name_key(name) in {name_key(a) for a in unit_aliases(u)}]
     if len(matches) == 1:
         return matches[0]
-    canonical = _directory_name(name)
+    if matches:
+        raise DubanError(f"「{name}」可能指多个单位：{'、'.join(u.name for u in matches)}。请写出完整名称。")
     if canonical:
-        for unit in units:
-            if unit.name == canonical:
-                return unit
-    hint = "、".join(u.name for u in units if key and key in normalise(u.name))[:200]
-    raise DubanError(f"找不到单位「{name}」。" + (f"是否指: {hint}？" if hint else "请用 python -m bot contacts list 查看单位名称。"))
+        raise DubanError(f"单位「{canonical}」在单位目录中，但数据库中还没有：请先运行 python -m bot config apply，"
+                         "或导入写有该单位的任务清单。")
+    near = normalise(name)
+    hint = "、".join(u.name for u in units if near and near in normalise(u.name))[:200]
+    raise DubanError(f"找不到单位「{name}」。" + (f"是否指: {hint}？请写出完整名称。" if hint
+                                                 else "请用 python -m bot contacts list 查看单位名称。"))
 
 
 def _directory_name(name: str) -> str | None:
-    """The canonical name the unit directory (config/units.yaml) gives `name`, before `config apply`."""
+    """The standard name the office's unit directory (units.yaml) gives `name`; None when there is
+    no readable directory or it does not know the name; a group is a DubanError (several units)."""
     from bot.units import load_directory
 
     try:
-        match = load_directory().lookup(name)
+        directory = load_directory()
     except DubanError:
         return None
-    return match.entry.name if match and not match.entry.is_group else None
+    return directory.unit_named(name)
 
 
 def unit_aliases(unit: Unit) -> list[str]:

@@ -34,6 +34,17 @@ def test_an_alias_the_admin_types_reaches_the_directory_unit_not_a_junk_name_fro
     assert "保护处." in bot("contacts", "set", "保护处.", "--email", "junk@example.gov.cn").output
 
 
+def test_done_and_export_ics_reach_the_directory_unit_too_and_the_junk_name_only_exactly(office, bot, tmp_path):
+    """F06 through find_unit: `done --unit 保护处` and `export-ics --unit 保护处` meant "保护处."."""
+    doc = tmp_path / "u.md"
+    doc.write_text(JUNK_UNIT_DOC, encoding="utf-8")
+    bot("config", "apply")
+    bot("import", str(doc), "--as-of", "2024-05-01")
+    assert "X-WR-CALNAME:督办提醒 · 知识产权保护处" in bot("export-ics", "--unit", "保护处").stdout
+    assert "单位: 知识产权保护处" in bot("done", "M1", "--unit", "保护处", "--as-of", "2024-05-01").stdout
+    assert "单位: 保护处." in bot("done", "M2", "--unit", "保护处.", "--as-of", "2024-05-01").stdout
+
+
 def test_a_name_the_directory_does_not_know_matches_only_exactly_and_lists_candidates(office, bot, tmp_path):
     doc = tmp_path / "u.md"
     doc.write_text(JUNK_UNIT_DOC.replace("保护处. |", "@保护处 |"), encoding="utf-8")
