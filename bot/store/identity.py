@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from bot.model import Milestone, Task
+from bot.names import fold, normalise
 
 _AMENDMENT = re.compile(r"[（(\[【]?(修订稿?|修改稿?|调整稿?|更新稿?|修订版|调整版|更新版|第[一二三四五六七八九十\d]+稿)[）)\]】]?")
-_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def normalise(text: str) -> str:
-    return _NOISE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
-
 
 def document_key(title: str, year: int | None) -> str:
-    return f"{year or 0}:{normalise(_AMENDMENT.sub('', unicodedata.normalize('NFKC', title or '')))}"[:400]
+    return f"{year or 0}:{normalise(_AMENDMENT.sub('', fold(title)))}"[:400]
 
 
 def digest(text: str) -> str:

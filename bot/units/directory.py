@@ -9,7 +9,6 @@ the path; `load_directory()` without one resolves it the way every command does.
 from __future__ import annotations
 
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,15 +16,11 @@ from pathlib import Path
 from bot.config.paths import DEFAULT_DIR, ENV_DIR, UNITS_ENV, units_file
 from bot.config.yamlfile import parse_yaml, read_text
 from bot.errors import DubanError
+from bot.names import name_key
 
 CANONICAL, ALIAS, GROUP = "canonical", "alias", "group"
 _UNIT_KEYS = {"name", "aliases", "contacts"}
 _GROUP_KEYS = {"name", "aliases", "members", "choose"}
-
-
-def name_key(text: str) -> str:
-    """The form names are compared in: full-width folded, no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @dataclass(frozen=True)
