@@ -175,3 +175,13 @@ def test_a_contacts_mobiles_and_note_change_without_typing_the_key_again(admin, 
     assert contact["mentions"] == ["13900000002", "@all"] and contact["target"].endswith("key=c0ff…")
     audit = admin.get("/audit").get_data(as_text=True)
     assert "修改联系方式" in audit and "13800000001" in audit and "13900000002" in audit and KEY not in audit
+
+
+def test_a_unit_named_like_markup_is_shown_as_text(admin, db_url):
+    from bot.store.models import Unit
+
+    name = '<img src=x onerror="alert(1)">'
+    with session_scope(open_store(db_url)) as s:
+        s.add(Unit(name=name, aliases=["<script>x</script>"], groups=[]))
+    for page in (admin.get("/units/").get_data(as_text=True), _page(admin, name)):
+        assert name not in page and "<script>x" not in page and "&lt;img src=x onerror=" in page
