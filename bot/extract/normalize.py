@@ -77,6 +77,8 @@ class Normalized:
         return o1 if pos <= n1 else o1 + (pos - n1)
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.pieces:  # nothing was rewritten: positions are the original's
+            return start, end
         o_start = self.orig_start(start)
         return (o_start, self.orig_end(end)) if end > start else (o_start, o_start)
 
