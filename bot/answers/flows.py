@@ -75,9 +75,12 @@ def item_of(session: Session, mu: MilestoneUnit) -> UnitItem | None:
 
 
 def state_of(session: Session, mu: MilestoneUnit, today: date) -> str:
-    """The state shown for an item (read only): its stored state; without answers, done when
-    marked done, overdue when past its date, else planned."""
-    item = item_of(session, mu)
+    return shown_state(mu, item_of(session, mu), today)
+
+
+def shown_state(mu: MilestoneUnit, item: UnitItem | None, today: date) -> str:
+    """The state shown for an item (read only): its stored state; done when marked done (also
+    by `python -m bot done`); overdue when an open item is past its date; else planned."""
     if mu.done_at is not None:
         return DONE
     if item is not None and item.state not in OPEN_STATES:
@@ -232,7 +235,8 @@ def decide(session: Session, request: AnswerRequest, decision: str, reason: str,
     label = f"M{mu.milestone_id} {mu.unit.name}"
     if request.kind == DONE_REQUEST and decision == APPROVED:
         _move(session, item, DONE, admin, why or "审核通过，销号", now)
-        mark_done(session, f"M{mu.milestone_id}", mu.unit_id, f"{request.by_name}：{request.note}"[:NOTE_MAX], ctx)
+        mark_done(session, f"M{mu.milestone_id}", mu.unit_id, f"{request.by_name}：{request.note}"[:NOTE_MAX], ctx,
+                  at=now)
         return f"{label} 办结审核通过，已销号，该单位的提醒已停止。"
     if request.kind == DONE_REQUEST and decision == RETURNED_DECISION:
         _move(session, item, RETURNED, admin, why, now)

@@ -20,6 +20,7 @@ def _light(row: dict) -> str:
 @records_format_option()
 def status(as_of, fmt):
     """各单位完成情况总览：已完成、临期（黄）、逾期（红）。"""
+    from bot.answers.report import item_rows
     from bot.plan.notices import calendar_notice
     from bot.plan.replan import load_calendar
     from bot.plan.views import mark_text, status_rows
@@ -27,11 +28,12 @@ def status(as_of, fmt):
     with store_session() as (session, settings):
         when = resolve_as_of(as_of, settings)
         rows = status_rows(session, settings, when)
+        items = item_rows(session, settings, when) if fmt == JSON else []  # each unit × milestone's answer state
         notice = calendar_notice(session, load_calendar(session, settings), when.astimezone(settings.tz).date())
     today = when.astimezone(settings.tz).date()
     if fmt == JSON:
         click.echo(dumps({"as_of": today, "due_soon_days": settings.due_soon_days,
-                          "units": [{**r, "light": _light(r)} for r in rows]}))
+                          "units": [{**r, "light": _light(r)} for r in rows], "items": items}))
     elif not rows:
         click.echo("数据库中还没有任务。请先导入: python -m bot import 文件路径")
     else:

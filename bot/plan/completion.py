@@ -33,12 +33,14 @@ def _targets(row: Milestone, unit_id: int | None) -> list[MilestoneUnit]:
     return chosen
 
 
-def mark_done(session: Session, ref: str, unit_id: int | None, note: str | None, ctx: PlanContext) -> CompletionResult:
+def mark_done(session: Session, ref: str, unit_id: int | None, note: str | None, ctx: PlanContext,
+              at: datetime | None = None) -> CompletionResult:
+    """`at`: when it counts as done (an approved 办结 in a replay: the console's clock), default now."""
     row = find_milestone(session, ref)
     targets = [mu for mu in _targets(row, unit_id) if mu.done_at is None]
     if not targets:
         raise DubanError(f"M{row.id} 已经标记为完成，无需重复标记（撤销请用 python -m bot undo M{row.id}）。")
-    now = utcnow()
+    now = at or utcnow()
     for mu in targets:
         mu.done_at, mu.done_by, mu.done_note = now, ctx.actor, note
         session.add(CompletionEvent(milestone_unit=mu, action=DONE_ACTION, at=now, actor=ctx.actor, note=note))

@@ -1,6 +1,7 @@
 """Keeping stored reminders in step with their milestones (the store side of the planner).
 
-`replan` recomputes the plan of the given milestones and changes only the rows that differ:
+`replan` recomputes the plan of the given milestones and changes only the rows that differ (a
+unit with an approved 延期, bot/answers/dues.py, is planned for its own date):
 new sends are inserted (their `reason` and `updated_at` say why and when), moved ones updated
 in place, unwanted ones cancelled (never deleted); every later change goes through
 bot.plan.transitions (checked against the state table, a reminder_events row each).

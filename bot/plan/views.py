@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.answers.dues import extended_dues
 from bot.config.settings import Settings
 from bot.plan.lookup import live_milestones
 from bot.plan.planner import occurrences
@@ -131,11 +132,14 @@ def status_rows(session: Session, settings: Settings, as_of: datetime) -> list[d
     channels, _ = channels_by_unit(session)
     ctx = plan_context(session, settings, as_of)
     stats: dict[str, dict] = {}
-    for m in live_milestones(session):
-        due = next_due(m, settings, today)
+    milestones = live_milestones(session)
+    extended = extended_dues(session, [m.id for m in milestones])  # an approved 延期 moves that unit's date
+    for m in milestones:
+        planned_due = next_due(m, settings, today)
         for mu in m.units:
             if mu.removed_at is not None:
                 continue
+            due = extended.get(m.id, {}).get(mu.unit_id, planned_due)
             s = stats.setdefault(mu.unit.name, {
                 "unit": mu.unit.name, "total": 0, "done": 0, "due_soon": 0, "overdue": 0, "later": 0,
                 "unverified": 0, "next_due": None, "overdue_items": [], "done_items": [],

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import admin, app, cli_run, clock, sqlite_template  # noqa: F401
+from tests.web import conftest as web
+
+app, cli_run, clock, sqlite_template = web.app, web.cli_run, web.clock, web.sqlite_template
 
 
 @pytest.fixture
 def db(app):
-    """A session on the console's store, committed by the test when it wants the web to see it."""
+    """A session on the console's store."""
     with app.extensions["duban"]["sessions"]() as session:
         yield session
