@@ -165,12 +165,43 @@ def page_blocks(pages: list[Page]) -> list[Block]:
                 continue
             blocks += [Line(t) for t in _joined(pending, frame)]
             pending = []
-            if not (last_was_table and position == 0 and index > 0):
+            rows = [tuple(row) for row in item.rows if any(c.strip() for c in row)]
+            if last_was_table and position == 0 and index > 0:
+                _glue_split_row(blocks, rows)
+            else:
                 table_no += 1
-            blocks += [Row(tuple(row), table_no) for row in item.rows if any(c.strip() for c in row)]
+            blocks += [Row(row, table_no) for row in rows]
             last_was_table = True
     blocks += [Line(t) for t in _joined(pending, frame)]
     return [b for b in blocks if not isinstance(b, Line) or b.text]
+
+
+_CUT = re.compile(r"[^。；;！？!?）)]$")  # a cell that stops mid-sentence
+_PROSE = 10  # shorter cells (a unit name, a date) end without punctuation anyway
+
+
+def _glue_split_row(blocks: list[Block], rows: list[tuple[str, ...]]) -> None:
+    """A row that Word split over a page break, glued back: the first row under the repeated
+    header whose every filled cell goes on from a cell the last row left mid-sentence.
+
+    It is only glued when certain (same width, first cell empty, each piece continuing a cell
+    of prose cut mid-sentence); otherwise the table reader sees it as written.
+    """
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if isinstance(blocks[i], Row)), None)
+    if last is None:
+        return
+    header = next(b.cells for b in blocks if isinstance(b, Row) and b.table == blocks[last].table)
+    at = next((i for i, row in enumerate(rows) if row != header), None)
+    if at is None:
+        return
+    previous, piece = blocks[last].cells, rows[at]
+    filled = [i for i, text in enumerate(piece) if text.strip()]
+    if len(piece) != len(previous) or piece[0].strip() or not filled \
+            or not all(len(previous[i]) >= _PROSE and _CUT.search(previous[i]) for i in filled):
+        return
+    glued = tuple(cell_text(a + b) if i in filled else a for i, (a, b) in enumerate(zip(previous, piece)))
+    blocks[last] = Row(glued, blocks[last].table, blocks[last].notes)
+    del rows[at]
 
 
 def cell_text(text: str | None) -> str:

@@ -23,6 +23,7 @@ MAX_PAGES = 200  # task lists run to a few dozen pages; more is a report or a bo
 MAX_OCR_PAGES = 20  # about 10 s a page on two cores
 MAX_UNPACKED = 200 * 1024 * 1024  # all compressed streams together: twenty scanned pages fit, a zip bomb does not
 MAX_PAGE_CHARS = 20_000  # a dense A4 page holds about 2,000; pdfplumber keeps an object per character
+_NO_LINE_START = re.compile(r"[，。、；：？！）》」』”’,.;:?!)]")
 _ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
 _READABLE = re.compile(r"[\u3400-\u9fff0-9A-Za-z]")
 _GARBLED = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
@@ -166,14 +167,22 @@ def _cell_text(chars: list[dict], right: float) -> str:
     Units are often written one to a line ("市发展改革委⏎市财政局"); joining every line would make one
     name of them, keeping every break would split wrapped names ("各县（市、区）人民⏎政府").
     """
-    paragraphs: list[str] = []
-    wrapped = False
-    for text, x1, size in _cell_lines(chars):
-        if wrapped and paragraphs:
+    lines = _cell_lines(chars)
+    if not lines:
+        return ""
+    size = max(line[2] for line in lines)
+    widest = max(line[1] for line in lines)
+    # Where the text wraps: its widest line, if that reaches the cell's edge (less its padding).
+    # Line breaking may keep two characters off a full line when "；" and the like would
+    # otherwise start the next one.
+    edge = widest if widest >= right - 2 * size else right
+    paragraphs = [cell_text(lines[0][0])]
+    for (_, x1, _), (text, _, _) in zip(lines, lines[1:]):
+        short = 2.2 if _NO_LINE_START.search(text[:2]) else 1.5  # characters a full line may lack
+        if x1 >= edge - short * size:
             paragraphs[-1] = cell_text(paragraphs[-1] + " " + text)
         else:
             paragraphs.append(cell_text(text))
-        wrapped = x1 >= right - 2 * size
     return "\n".join(p for p in paragraphs if p)
 
 

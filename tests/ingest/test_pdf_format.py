@@ -373,3 +373,57 @@ def test_a_pdf_exported_from_word_reads_like_the_word_file(tmp_path):
     exported, original = read_document(tmp_path / "list.pdf"), read_document(tmp_path / "list.docx")
     assert [(t.section, t.title, t.measures, t.raw_units) for t in exported.tasks] == \
         [(t.section, t.title, t.measures, t.raw_units) for t in original.tasks]
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is not installed: no Word-exported PDF can be made here")
+def test_rows_word_split_over_page_breaks_are_glued_back_whole(tmp_path):
+    """Word (here LibreOffice) breaks a tall row at the page end and repeats the header row above the rest."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    from bot.ingest.blocks import Row
+    from bot.ingest.pdf_format import pdf_blocks
+
+    measures = "；".join(f"{m}月底前完成第{m}阶段的调查摸底和整改落实工作" for m in range(1, 13))
+    document = docx.Document()
+    document.add_paragraph("2024年某市重点任务分解表")
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["序号", "重点任务", "具体措施", "责任单位"]):
+        cell.text = text
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for no in range(1, 9):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text, cells[3].text = str(no), f"推进第{no}项重点任务", measures, "市发展改革委\n市财政局"
+    document.save(tmp_path / "split.docx")
+    subprocess.run([shutil.which("soffice") or shutil.which("libreoffice"), f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "split.docx")],
+                   check=True, capture_output=True, timeout=180)
+    import pdfplumber
+
+    with pdfplumber.open(tmp_path / "split.pdf") as opened:
+        assert len(opened.pages) >= 4  # so rows did break over pages
+    rows = [b.cells for b in pdf_blocks((tmp_path / "split.pdf").read_bytes(), "split.pdf")[0] if isinstance(b, Row)]
+    tasks = [r for r in rows if r[0] != "序号"]
+    assert [r[0] for r in tasks] == [str(n) for n in range(1, 9)]
+    assert all(r[2] == measures and r[3] == "市发展改革委\n市财政局" for r in tasks)
+
+
+@pytest.mark.parametrize("last, piece, glued", [
+    (("1", "推进实施", "6月底前完成摸底和整", "市发展改革委"), ("", "", "改工作。", ""), True),  # cut mid-word
+    (("1", "推进实施", "6月底前完成摸底整改。", "市发展改革委"), ("", "", "9月底前验收。", ""), False),  # a sentence ended
+    (("1", "推进实施", "6月底前完成摸底和整", "市发展改革委"), ("2", "", "改工作。", ""), False),  # a numbered row
+    (("1", "推进实施", "6月底前完成摸底和整", "市发展改革委"), ("", "", "改工作。", "市财政局"), False),  # a filled unit cell
+])
+def test_a_row_is_glued_over_a_page_break_only_when_it_surely_goes_on(last, piece, glued):
+    from bot.ingest.blocks import Row
+    from bot.ingest.layout import Page, Table, page_blocks
+
+    header = ["序号", "重点任务", "具体措施", "责任单位"]
+    rows = [b for b in page_blocks([Page(800, [Table(50, [header, list(last)])]), Page(800, [Table(50, [header, list(piece)])])])
+            if isinstance(b, Row)]
+    if glued:
+        assert rows == [Row(tuple(header), 1), Row(("1", "推进实施", "6月底前完成摸底和整改工作。", "市发展改革委"), 1), Row(tuple(header), 1)]
+    else:
+        assert rows[-1] == Row(piece, 1) and len(rows) == 4
