@@ -9,6 +9,8 @@ Environment (wins over the file):
   DUBAN_TIMEZONE       IANA zone of the office (default Asia/Shanghai, whatever the server's clock)
   DUBAN_SEND_TIME      HH:MM of the daily send (default 09:00)
   DUBAN_LEAD_TIMES     default lead days, comma separated (e.g. "30,14,7,3,1,0")
+  DUBAN_PUBLIC_URL     the console's public address for the answer links in reminders
+                       (read where the links are built, bot.answers.links.public_base_url)
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.contacts import ContactSpec, parse_contact_list
@@ -29,6 +32,9 @@ MAX_LEAD_DAYS = 366
 KINDS = ("once", "recurring", "implicit")
 NAME_MAX = 200  # the store's widths for unit names and calendar day names
 CALENDAR_NAME_MAX = 100
+URL_MAX = 200
+ESCALATE_AFTER = 5      # working days overdue before the unit's leader and the admin are told
+LINK_EXPIRY_DAYS = 30   # an answer link works this many days after the due date
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,23 @@ class Settings:
     horizon_days: int = 400
     due_soon_days: int = 7
     calendar: tuple[CalendarDay, ...] = ()
+    public_url: str = ""  # the console's address for the answer links; DUBAN_PUBLIC_URL wins
+    secrecy: bool = False  # messages carry only task number, short title, due date and links
+    escalate_after_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, ESCALATE_AFTER))
+    ack_reminder_after_days: int | None = None  # working days without 签收 before its own reminder
+    link_expiry_days: int = LINK_EXPIRY_DAYS
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def answer_link_days(self) -> int:
+        """The name bot.answers.links reads the link expiry by."""
+        return self.link_expiry_days
+
+    def escalate_after(self, kind: str) -> int:
+        return self.escalate_after_days.get(kind, ESCALATE_AFTER)
 
 
 def _int(value, where: Where, low: int, high: int) -> int:
@@ -153,8 +172,31 @@ def _calendar(value, where: Where) -> tuple[CalendarDay, ...]:
     return tuple(days)
 
 
+def public_url(value, where: Where) -> str:
+    """An http(s) address without spaces, quotes or brackets: it is pasted into markdown links."""
+    text = value.strip().rstrip("/") if isinstance(value, str) else None
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
+            or len(text) > URL_MAX or re.search(r"[\s<>\"'()\[\]`\\]", text)):
+        raise where.error(f"应为控制台的公网地址，以 http:// 或 https:// 开头、不含空格和括号，"
+                          f"例如 https://duban.example.gov.cn，实际为 {_shown(value)}。")
+    return text
+
+
+def _escalate_after(value, where: Where) -> dict[str, int]:
+    """One number for every kind, or {once: 5, recurring: 3, implicit: 10} (kinds left out keep the default)."""
+    if not isinstance(value, dict):
+        return dict.fromkeys(KINDS, _int(value, where, 1, 366))
+    _mapping(value, where, KINDS)
+    return {kind: _int(value[kind], where.child(value, kind), 1, 366) if kind in value else ESCALATE_AFTER
+            for kind in KINDS}
+
+
 TOP_KEYS = ("timezone", "send_time", "database", "lead_times", "overdue", "admin", "implicit_due",
-            "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar")
+            "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar",
+            "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days")
 
 
 def parse_settings(data: YDict, where: Where) -> Settings:
@@ -211,6 +253,19 @@ def parse_settings(data: YDict, where: Where) -> Settings:
             kw[key] = _int(data[key], at(key), low, high)
     if "calendar" in data:
         kw["calendar"] = _calendar(data["calendar"], at("calendar"))
+    if "public_url" in data:
+        kw["public_url"] = public_url(data["public_url"], at("public_url"))
+    if "secrecy" in data:
+        if not isinstance(data["secrecy"], bool):
+            raise at("secrecy").error(f"应为 true（保密模式：消息只含任务编号、简短标题、截止日期和链接）或 false，"
+                                      f"实际为 {_shown(data['secrecy'])}。")
+        kw["secrecy"] = data["secrecy"]
+    if "escalate_after_days" in data:
+        kw["escalate_after_days"] = _escalate_after(data["escalate_after_days"], at("escalate_after_days"))
+    if data.get("ack_reminder_after_days") is not None:
+        kw["ack_reminder_after_days"] = _int(data["ack_reminder_after_days"], at("ack_reminder_after_days"), 1, 60)
+    if "link_expiry_days" in data:
+        kw["link_expiry_days"] = _int(data["link_expiry_days"], at("link_expiry_days"), 1, 366)
     return Settings(**kw)
 
 
@@ -241,6 +296,8 @@ def _apply_env(settings: Settings) -> Settings:
         leads = _leads(YList(int(p) for p in parts), where("DUBAN_LEAD_TIMES"))
         lt = settings.lead_times
         kw["lead_times"] = LeadTimes(default=leads, by_unit=lt.by_unit, by_kind=lt.by_kind)
+    if env.get("DUBAN_PUBLIC_URL"):
+        kw["public_url"] = public_url(env["DUBAN_PUBLIC_URL"], where("DUBAN_PUBLIC_URL"))
     return Settings(**{**settings.__dict__, **kw}) if kw else settings
 
 
@@ -256,7 +313,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def _env_key() -> tuple:
-    names = ("DUBAN_DATABASE_URL", "DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES")
+    names = ("DUBAN_DATABASE_URL", "DUBAN_TIMEZONE", "DUBAN_SEND_TIME", "DUBAN_LEAD_TIMES", "DUBAN_PUBLIC_URL")
     return tuple(os.environ.get(n) for n in names)
 
 

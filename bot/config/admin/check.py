@@ -92,6 +92,9 @@ def _settings(path: Path, report: ConfigReport) -> tuple[Settings, YDict, Where]
         settings = _apply_env(settings)
     except DubanError as exc:
         report.add(SETTINGS, exc.message)
+    if not settings.public_url:
+        report.warn(SETTINGS, "未设置 public_url（或环境变量 DUBAN_PUBLIC_URL）：提醒中不带签收、反馈进展、办结、申请延期链接，"
+                              "消息改为请各单位联系督办人员。设置控制台的公网地址后即带链接。")
     return settings, data, where
 
 
