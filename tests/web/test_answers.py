@@ -62,6 +62,8 @@ def test_opening_any_link_shows_the_item_and_a_form_and_changes_nothing(app, clo
         html = page.get_data(as_text=True)
         assert page.status_code == 200, action
         assert "知识产权保护处" in html and 'name="csrf_token"' in html
+    for action in ("ack", "progress", "done", "extend"):  # the unit page's own forms
+        assert client.get(f"{links['page']}/m/13/{action}").status_code == 200
     assert "签收" in client.get(links["ack"]).get_data(as_text=True)
     assert "申请延期至" in client.get(links["extend"]).get_data(as_text=True)
     assert snapshot(app) == before
