@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.config.settings import Settings
 from bot.errors import DubanError
 from bot.plan.completion import mark_done
+from bot.plan.lookup import live_milestones
 from bot.plan.replan import plan_context, replan_at
 from bot.plan.states import Machine
 from bot.store.answer_models import AnswerRequest, Attachment, ProgressReport, UnitItem, UnitItemEvent
@@ -252,6 +253,23 @@ def decide(session: Session, request: AnswerRequest, decision: str, reason: str,
         _move(session, item, request.prior_state, admin, f"不同意延期：{why}", now)
         return f"{label} 延期申请未获同意，仍按 {item.due or item.original_due} 办理。"
     raise AnswerRefused("无法识别的审核决定。")
+
+
+def record_overdue(session: Session, today: date, at: datetime, actor: str = "system") -> int:
+    """Move every open item past its (extended) date to overdue, each with its event; the daily
+    digest calls this before it sends, so the history says when an item fell overdue."""
+    items = {i.milestone_unit_id: i for i in session.scalars(select(UnitItem))}
+    extended = {mu_id: i.due for mu_id, i in items.items() if i.due is not None}
+    moved = 0
+    for m in live_milestones(session):
+        for mu in m.units:
+            if mu.removed_at is not None or mu.done_at is not None or extended.get(mu.id, m.due) >= today:
+                continue
+            item = items.get(mu.id) or _ensure(session, mu, at)
+            if ITEM.allows(item.state, OVERDUE):
+                _move(session, item, OVERDUE, actor, f"已过截止日期 {extended.get(mu.id, m.due)}", at)
+                moved += 1
+    return moved
 
 
 def history(session: Session, unit_id: int) -> list[UnitItemEvent]:

@@ -85,3 +85,16 @@ def test_status_json_shows_each_unit_by_milestone_state_and_the_original_date(ap
     units = {u["unit"]: u for u in out["units"]}
     assert "M8" not in units["福州市知识产权管理部门"]["overdue_items"]
     assert "M8" in units["厦门市知识产权管理部门"]["overdue_items"]
+
+
+def test_an_open_item_past_its_date_is_recorded_overdue_once_and_an_extended_one_is_not(db, clock):
+    fuzhou, xiamen = mu_of(db, 8, "福州市知识产权管理部门"), mu_of(db, 8, "厦门市知识产权管理部门")
+    request = flows.request_extension(db, fuzhou, "李四", date(2024, 7, 31), "等待批复", clock.now, date(2024, 6, 20))
+    flows.decide(db, request, flows.APPROVED, "", "admin", load_settings(), clock.now)
+    assert flows.record_overdue(db, date(2024, 6, 30), clock.now) == 0  # due today is not overdue
+    moved = flows.record_overdue(db, date(2024, 7, 1), clock.now)
+    assert moved == len([mu for mu in xiamen.milestone.units if mu.removed_at is None]) - 1
+    assert flows.record_overdue(db, date(2024, 7, 2), clock.now) == 0
+    assert flows.item_of(db, xiamen).events[-1].note == "已过截止日期 2024-06-30"
+    assert flows.item_of(db, fuzhou).state == "extended"
+    assert flows.record_overdue(db, date(2024, 8, 1), clock.now) == 1
