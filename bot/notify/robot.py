@@ -162,6 +162,8 @@ def parse_webhook(kind: str, pasted: str, *, query: str | None = None, path_mark
     base = None
     if "://" in text:
         url = urlsplit(text)
+        if url.scheme not in ("http", "https"):  # the contact itself is wrong, whatever the environment
+            raise ChannelConfigError(kind, "target", "地址必须以 http:// 或 https:// 开头：请复制机器人设置页中的完整 Webhook 地址")
         base = f"{url.scheme}://{url.netloc}"
         if query:
             token = parse_qs(url.query).get(query, [""])[0]

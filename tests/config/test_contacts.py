@@ -60,6 +60,8 @@ def test_a_key_is_judged_when_it_is_set_by_the_channels_own_rules(office, bot, s
     message = bot("contacts", "set", "保护处", "--wecom",
                   "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ab!", code=2).output
     assert "令牌格式不对" in message and "ab!" not in message
+    message = bot("contacts", "set", "保护处", "--wecom", "ftp://x/?key=abcdefgh12", code=2).output
+    assert "http:// 或 https://" in message and "abcdefgh12" not in message
     message = bot("contacts", "set", "保护处", "--feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/abcdef123456",
                   "--mention", "13800000000", code=2).output
     assert "--mention 只用于 wecom、dingtalk 渠道" in message
