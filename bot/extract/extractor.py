@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from itertools import islice
+
+from dateutil.rrule import rrulestr
 
 from bot.extract.actions import governed_spans
 from bot.extract.engine import Hit, scan
@@ -93,6 +96,39 @@ def extract_clause(text: str, ctx: Context, task: int | None = None) -> tuple[li
     return milestones, flags, notes
 
 
+def _is_range_end(m: Milestone) -> bool:
+    return m.matched_by.endswith("due at the range end")
+
+
+def _restated(m: Milestone, once_dues: set[date]) -> bool:
+    """A recurring `m` whose every remaining occurrence is also stated as a dated deadline."""
+    occurrences = rrulestr(m.rule, dtstart=datetime.combine(m.due, datetime.min.time()))
+    dues = [d.date() for d in islice(occurrences, len(once_dues) + 1)]
+    return 1 < len(dues) <= len(once_dues) and set(dues) <= once_dues
+
+
+def one_deadline_per_date(milestones: list[Milestone]) -> list[Milestone]:
+    """What a person counts in one task: a date stated twice is one deadline, not two.
+
+    A stage's range end and its own "X日前" on that day are one deadline; the same recurring
+    rule said twice ("按季…每季度末") is one; a recurring phrase whose occurrences are listed
+    ("每季度末（分别在6月、9月和12月底）") is the listed dates. Two different deadlines that
+    fall on one date in one cell ("6月底前完成甲；6月底前完成乙") stay two.
+    """
+    once = [m for m in milestones if m.kind == ONCE]
+    once_dues = {m.due for m in once}
+    stated = {m.due for m in once if not _is_range_end(m)}
+    kept, rules = [], set()
+    for m in milestones:
+        if m.kind == RECURRING and (m.rule in rules or _restated(m, once_dues)):
+            continue
+        if m.kind == ONCE and _is_range_end(m) and m.due in stated:
+            continue
+        rules.add(m.rule)
+        kept.append(m)
+    return kept
+
+
 def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]:
     """Milestones of one task row: its measures, its 完成时限 column, else one implicit year-end."""
     milestones, flags = [], []
@@ -106,6 +142,7 @@ def extract_task(task: Task, ctx: Context) -> tuple[list[Milestone], list[Flag]]
                        for m in found if (m.due, m.rule) not in seen]
         flags += clause_flags
         task.notes.extend(n for n in notes if n not in task.notes)
+    milestones = one_deadline_per_date(milestones)
     if not milestones:
         due = date(ctx.year, *ctx.implicit_due)
         implicit = Milestone(
