@@ -6,8 +6,10 @@ Per run, on the reminders still `planned` whose send time has come:
    lead reminder into one overdue notice while the escalation runs;
 4. the rest are grouped per unit and routed: to the unit's enabled contacts, else to the
    admin (units without a contact, and items marked copy_admin, as one summary message
-   grouped by milestone); one message per recipient contact per run; the same content is
-   never queued twice for one recipient on one day (the outbox's unique key).
+   grouped by milestone); escalated items (overdue `escalate_after_days` working days)
+   also to the unit's leader contacts and the admin; one message per recipient contact per
+   run; the same content is never queued twice for one recipient on one day (the outbox's
+   unique key). A unit's messages carry its answer links when a public address is set.
 Every status change goes through bot.plan.transitions (a reminder_events row). On
 PostgreSQL one worker at a time builds digests (an advisory lock); the others skip the run.
 """
@@ -20,12 +22,13 @@ from datetime import datetime
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from bot.answers.links import links_for, public_base_url
 from bot.config.settings import Settings
 from bot.plan.due import settle_due
 from bot.plan.states import CANCELLED, EXPIRED, FAILED, QUEUED, SENT
 from bot.plan.transitions import EventLog, transition
 from bot.store.models import MessageReminder, Reminder, Unit
-from jobs.compose import COPY, FALLBACK, OWN, Section, compose
+from jobs.compose import COPY, FALLBACK, LEADER, OWN, Context, Links, Section, compose, escalated
 from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, admin_unit, unit_contacts
 from jobs.tally import Tally
@@ -62,6 +65,8 @@ def _route(session: Session, settings: Settings, chosen: list[Reminder]) -> tupl
     for rem in chosen:
         by_unit[rem.unit_id].append(rem)
     own = unit_contacts(session, set(by_unit))
+    leaders = unit_contacts(session, set(by_unit), leaders=True)
+    escalate_after = settings.escalate_after
     recipients: dict[int, tuple] = {}
     admin = None
 
@@ -71,15 +76,33 @@ def _route(session: Session, settings: Settings, chosen: list[Reminder]) -> tupl
     for unit_id, rems in sorted(by_unit.items()):
         name = rems[0].unit.name
         contacts = own.get(unit_id)
-        copies = [r for r in rems if r.copy_admin]
+        urgent = [r for r in rems if escalated(r, escalate_after)]
+        copies = [r for r in rems if r.copy_admin or r in urgent]
         if contacts:
             for contact in contacts:
                 add(contact, Section(name, OWN, rems))
+        for contact in leaders.get(unit_id, []) if urgent else []:
+            add(contact, Section(name, LEADER, urgent))
         if not contacts or copies:
             admin = admin or admin_contacts(session, settings)
             for contact in admin:
                 add(contact, Section(name, FALLBACK, rems) if not contacts else Section(name, COPY, copies))
     return recipients, (admin_unit(session, settings) if admin else None)
+
+
+def unit_links(session: Session, settings: Settings, now: datetime) -> Links | None:
+    """A reminder → its unit's answer links, or None without a public address (then no links)."""
+    base = public_base_url(settings)
+    if not base:
+        return None
+    cache: dict[tuple[int, int], dict[str, str]] = {}
+
+    def links(rem: Reminder) -> dict[str, str]:
+        key = (rem.unit_id, rem.milestone_id)
+        if key not in cache:
+            cache[key] = links_for(session, rem.unit_id, rem.milestone_id, base_url=base, now=now, settings=settings)
+        return cache[key]
+    return links
 
 
 def build_digests(session: Session, settings: Settings, now: datetime, actor: str = "dispatcher") -> DigestReport:
@@ -93,11 +116,12 @@ def build_digests(session: Session, settings: Settings, now: datetime, actor: st
     report.expired, report.merged, report.overdue_notices = settled.expired, settled.merged, settled.overdue_notices
     today = now.astimezone(settings.tz).date()
     recipients, admin = _route(session, settings, chosen)
+    ctx = Context.of(settings, today, unit_links(session, settings, now))
     outgoing, carried = [], []
     for contact, sections in recipients.values():
-        own = len(sections) == 1 and sections[0].role == OWN
+        own = len(sections) == 1 and sections[0].role in (OWN, LEADER)
         unit_id = sections[0].reminders[0].unit_id if own else admin.id
-        outgoing.append(Outgoing(unit_id, contact, compose(sections, today, settings.admin_name)))
+        outgoing.append(Outgoing(unit_id, contact, compose(sections, ctx)))
         carried.append({r.id for s in sections for r in s.reminders})
     queued = enqueue(session, outgoing, now, today)
     reused = [mid for mid, _, created in queued if not created]

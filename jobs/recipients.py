@@ -1,5 +1,8 @@
 """Who receives what: a unit's own enabled contacts, else the admin; with nothing configured, the console.
 
+A contact with the role "leader" (`contacts set --role leader`) is the unit's leader: it
+gets only the escalated reminders (overdue past `escalate_after_days`), never the daily ones.
+
 The admin is the unit of kind "admin" in the store (written by `config apply`); when the
 store has none yet, the `admin:` block of settings.yaml is written there on first use, so
 a running worker honours settings.yaml without a separate step. When no admin contact is
@@ -12,19 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config.settings import Settings
-from bot.store.models import ADMIN, Contact, Unit
+from bot.store.models import ADMIN, LEADER, Contact, Unit
 
 CONSOLE = "console"
 CONSOLE_LABEL = "控制台（未配置任何联系方式）"
 
 
-def unit_contacts(session: Session, unit_ids: set[int]) -> dict[int, list[Contact]]:
-    """unit id → its enabled contacts (units without one are absent)."""
+def unit_contacts(session: Session, unit_ids: set[int], *, leaders: bool = False) -> dict[int, list[Contact]]:
+    """unit id → its enabled contacts, or with `leaders` its leaders' (units without one are absent)."""
     out: dict[int, list[Contact]] = {}
     if not unit_ids:
         return out
+    role = Contact.role == LEADER if leaders else Contact.role != LEADER
     rows = session.scalars(select(Contact).where(Contact.unit_id.in_(unit_ids), Contact.enabled.is_(True),
-                                                 Contact.kind != CONSOLE).order_by(Contact.id))
+                                                 Contact.kind != CONSOLE, role).order_by(Contact.id))
     for contact in rows:
         out.setdefault(contact.unit_id, []).append(contact)
     return out

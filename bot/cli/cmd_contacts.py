@@ -32,7 +32,7 @@ def _rows(session) -> list[dict]:
             rows.append({"unit": name, "kind": "", "target": "", "mentions": [],
                          "state": "无联系方式：提醒发给管理员" if unit.kind != ADMIN else "未配置"})
         for c in unit.contacts:
-            rows.append({"unit": name, "kind": c.kind, "target": redact(c.target), "mentions": list(c.mentions or []),
+            rows.append({"unit": name, "kind": c.kind + ("（领导）" if c.role else ""), "target": redact(c.target), "mentions": list(c.mentions or []),
                          "state": "启用" if c.enabled else f"停用：{c.disabled_reason or ''}"})
     return rows
 
@@ -107,9 +107,11 @@ def _target_help(cls) -> str:
 @click.argument("unit_name", metavar="UNIT")
 @click.option("--mention", "mentions", multiple=True, metavar="MOBILE", help="机器人消息要 @ 的手机号（可重复；只用于能 @ 人的渠道）")
 @click.option("--secret", metavar="SECRET", help="机器人的加签/签名密钥，建议写成 ${环境变量}（只用于有加签的渠道）")
+@click.option("--role", type=click.Choice(["leader", "staff"]), default=None,
+              help="leader：单位领导，只接收逾期满 escalate_after_days 个工作日的催办；staff：日常提醒（默认）")
 @config_dir_option()
 @format_option()
-def set_contacts(unit_name, mentions, secret, config_dir, fmt, **kinds) -> None:
+def set_contacts(unit_name, mentions, secret, role, config_dir, fmt, **kinds) -> None:
     """设置某单位的联系方式：给出的渠道整体替换该渠道原有的设置，其他渠道不变。
 
     UNIT 可写标准名称或简称（按单位目录解析）。每个联系方式在写入前按发送渠道自己的规则检查
@@ -120,6 +122,7 @@ def set_contacts(unit_name, mentions, secret, config_dir, fmt, **kinds) -> None:
     示例:
       python -m bot contacts set 保护处 --wecom '${WECOM_KEY_BAOHU}' --mention 13800000000
       python -m bot contacts set 商标处 --email 'a@example.gov.cn, b@example.gov.cn'
+      python -m bot contacts set 保护处 --email chief@example.gov.cn --role leader
     """
     from bot.config.admin.apply import Applier
     from bot.config.admin.channels import refuse_unusable
@@ -152,7 +155,23 @@ def set_contacts(unit_name, mentions, secret, config_dir, fmt, **kinds) -> None:
         keep = [c for c in unit.contacts if not given.get(c.kind)]
         applier = Applier(session)
         applier.contacts(unit, tuple(contact_spec(c) for c in keep) + tuple(specs))
+        if role is not None:
+            _set_role(applier, unit, {(spec.kind, spec.target) for spec in specs}, role)
     _show(unit.name, applier.changes, warnings, fmt, f"{unit.name} 的联系方式没有变化。")
+
+
+def _set_role(applier, unit, keys: set[tuple[str, str]], role: str) -> None:
+    """The given contacts become the unit's leader's ("leader") or its daily ones ("staff")."""
+    from bot.config.contacts import redact
+    from bot.store.models import LEADER
+
+    wanted = LEADER if role == "leader" else ""
+    for contact in unit.contacts:
+        if (contact.kind, contact.target) in keys and contact.role != wanted:
+            contact.role = wanted
+            applier.note(f"{unit.name}: {contact.kind} 联系方式 {redact(contact.target)} 设为"
+                         + ("单位领导（只接收升级催办）" if wanted else "日常提醒"))
+    applier.session.flush()
 
 
 def _remove_help(cls) -> str:

@@ -9,7 +9,8 @@ Rules, per unit and per occurrence of a milestone due on D:
   working day after the break (if that is still on or before D);
 - two lead reminders that land on the same day are one reminder (the one closest to D);
 - overdue escalations every N working days after D (lead_days = −working days overdue),
-  copying the admin from M working days on, at most `max_reminders` of them;
+  copying the admin from M working days on (or from `escalate_after_days` of the milestone's
+  kind, when the unit's leader is told too), at most `max_reminders` of them;
 - sends that were already due before `as_of` (lead times before the import, or a replan
   long after it) are not sent late one by one: the latest of them goes out once at the
   first send time after `as_of` if it is still valid then or the overdue escalation is
@@ -19,7 +20,7 @@ Rules, per unit and per occurrence of a milestone due on D:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,7 @@ class PlanPolicy:
     long_holiday_days: int = 3
     catch_up_hours: int = 48
     horizon_days: int = 400
+    escalate_after: dict[str, int] = field(default_factory=dict)  # kind → working days overdue
 
     @classmethod
     def from_settings(cls, settings: Settings, lead_times: LeadTimes | None = None) -> "PlanPolicy":
@@ -52,7 +54,12 @@ class PlanPolicy:
             long_holiday_days=settings.long_holiday_days,
             catch_up_hours=settings.catch_up_hours,
             horizon_days=settings.horizon_days,
+            escalate_after=dict(settings.escalate_after_days),
         )
+
+    def escalates(self, kind: str, workdays_overdue: int) -> bool:
+        after = self.escalate_after.get(kind)
+        return after is not None and workdays_overdue >= after
 
     def send_instant(self, day: date) -> datetime:
         return datetime.combine(day, self.send_time, self.tz).astimezone(timezone.utc)
@@ -141,7 +148,7 @@ def _lead_rows(unit: str, occurrence: int, due: date, leads: tuple[int, ...], po
     return list(by_day.values())
 
 
-def _overdue_rows(unit: str, occurrence: int, due: date, policy: PlanPolicy,
+def _overdue_rows(unit: str, occurrence: int, due: date, kind: str, policy: PlanPolicy,
                   calendar: WorkCalendar) -> list[Planned]:
     rows, od = [], policy.overdue
     day = due
@@ -149,11 +156,12 @@ def _overdue_rows(unit: str, occurrence: int, due: date, policy: PlanPolicy,
         workdays = step * od.repeat_every_workdays
         day = calendar.add_workdays(day, od.repeat_every_workdays)
         at = policy.send_instant(day)
+        escalates = policy.escalates(kind, workdays)
         rows.append(Planned(unit, occurrence, OVERDUE, -workdays, due, day, at,
                             at + timedelta(hours=policy.catch_up_hours),
                             unverified=not calendar.verified(day),
-                            copy_admin=workdays >= od.copy_admin_after_workdays,
-                            note=f"已逾期 {workdays} 个工作日"))
+                            copy_admin=workdays >= od.copy_admin_after_workdays or escalates,
+                            note=f"已逾期 {workdays} 个工作日" + ("，升级催办（单位领导、管理员）" if escalates else "")))
     return rows
 
 
@@ -188,7 +196,7 @@ def plan_unit(target: Target, unit: str, policy: PlanPolicy, calendar: WorkCalen
     rows: list[Planned] = []
     for occurrence, due in occurrences(target, as_of.astimezone(policy.tz).date(), policy.horizon_days):
         plain = _lead_rows(unit, occurrence, due, leads, policy, calendar)
-        plain += _overdue_rows(unit, occurrence, due, policy, calendar)
+        plain += _overdue_rows(unit, occurrence, due, target.kind, policy, calendar)
         rows += _catch_up(plain, due, as_of, policy, calendar)
     return rows
 

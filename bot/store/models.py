@@ -86,6 +86,8 @@ DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")
 # Contact kinds and unit kinds.
 CHANNELS = ("wecom", "email", "dingtalk", "feishu")
 UNIT, ADMIN = "unit", "admin"
+LEADER = "leader"  # Contact.role of a unit's leader: told only of escalated (long overdue) items
+CONTACT_ROLES = ("", LEADER)
 LEAD_ROLE, ASSIST_ROLE = "lead", "assist"
 
 NAMING = {
@@ -138,7 +140,9 @@ class Document(Base):
     doc_date: Mapped[date | None]
     issuer: Mapped[str] = mapped_column(Text, default="")
     doc_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
-    reading: Mapped[dict | None]  # the Extraction as read, before corrections (bot/store/corrections.py)
+    # The Extraction as read, before corrections (bot/store/corrections.py): large, so loaded
+    # only when asked for, never with every task that joins its document.
+    reading: Mapped[dict | None] = mapped_column(deferred=True)
     withdrawn_at: Mapped[datetime | None]  # withdrawn in the console: its reminders stopped, history kept
     source: Mapped[str] = mapped_column(Text, default="")
     sha256: Mapped[str] = mapped_column(String(64))
@@ -217,6 +221,7 @@ class Contact(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     enabled: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")

@@ -107,18 +107,18 @@ def test_a_unit_name_cannot_close_the_done_command_code_span():
 def test_the_admin_summary_names_forwarded_units_inertly():
     from datetime import timedelta
 
-    from jobs.compose import FALLBACK, Section, compose
+    from jobs.compose import FALLBACK, Context, Section, compose
 
     class Stub:  # what compose reads of a reminder
         def __init__(self, unit):
             task = type("T", (), {"no": 1, "title": "盘点", "document": type("D", (), {"title": DOC})()})()
             self.milestone = type("M", (), {"task": task, "action": "完成盘点", "expr": "", "id": 7})()
             self.unit = type("U", (), {"name": unit})()
-            self.milestone_id, self.occurrence, self.lead_days, self.unverified = 7, 0, 3, False
+            self.milestone_id, self.occurrence, self.lead_days, self.unverified, self.kind = 7, 0, 3, False, "lead"
             self.due = TODAY + timedelta(days=3)
 
     message = compose([Section(INJECTED_UNIT, FALLBACK, [Stub(INJECTED_UNIT)]), Section("保护处", FALLBACK, [Stub("保护处")])],
-                      TODAY, "管理员")
+                      Context(TODAY, "管理员"))
     forwarded = next(line for line in message.markdown.splitlines() if "转给管理员" in line)
     assert "`" not in forwarded and "[" not in forwarded and "](" not in forwarded
     assert "办公室｀［紧急:点此办结］(tel:110)｀" in forwarded
