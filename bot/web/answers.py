@@ -48,7 +48,7 @@ class Item:
 
     @property
     def open(self) -> bool:
-        return self.state not in (flows.DONE,)
+        return self.state != flows.DONE
 
 
 def _client() -> str:
