@@ -5,16 +5,36 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, g, render_template, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.plan.lookup import live_milestones
-from bot.plan.views import PlanFilter, next_due, plan_rows, status_rows
+from bot.plan.views import WEEKDAYS, channels_by_unit, lead_text, next_due, status_rows
 from bot.store.audit import recent
-from bot.store.models import FAILED, AdminNotice, Message
+from bot.store.models import FAILED, OPEN_REMINDER, AdminNotice, Message, Milestone, Reminder, Task, Unit
 from bot.web.charts import timeline
 
 bp = Blueprint("dashboard", __name__)
 AHEAD_DAYS = 14
+SHOWN = 200  # reminders listed; the heading gives the full count
+
+
+def upcoming(today: date, until: date) -> tuple[int, list[dict]]:
+    """The open reminders to be sent from today to `until`: their count, and the first SHOWN of
+    them in sending order (filtered in the database: a large list has tens of thousands)."""
+    window = (Reminder.status.in_(OPEN_REMINDER), Reminder.send_on >= today, Reminder.send_on <= until,
+              Milestone.removed_at.is_(None), Task.removed_at.is_(None))
+    base = select(Reminder, Unit.name, Milestone, Task.title).join(Unit, Reminder.unit_id == Unit.id) \
+        .join(Milestone, Reminder.milestone_id == Milestone.id).join(Task, Milestone.task_id == Task.id)
+    count = g.db.scalar(select(func.count()).select_from(base.where(*window).subquery()))
+    channels, admin = channels_by_unit(g.db)
+    rows = []
+    for rem, unit, milestone, task in g.db.execute(base.where(*window).order_by(Reminder.send_at, Reminder.id).limit(SHOWN)):
+        rows.append({"send_at": rem.send_at.astimezone(g.settings.tz).strftime("%Y-%m-%d %H:%M"),
+                     "weekday": f"周{WEEKDAYS[rem.send_on.weekday()]}", "unit": unit,
+                     "channel": channels.get(rem.unit_id) or f"兜底:{admin or g.settings.admin_name}",
+                     "milestone_id": milestone.id, "milestone": milestone.expr or "年度任务（未写时限）",
+                     "action": milestone.action or task, "due": rem.due.isoformat(), "lead": lead_text(rem.kind, rem.lead_days)})
+    return count, rows
 
 
 def light(row: dict) -> str:
@@ -43,9 +63,7 @@ def index():
     today = g.now.astimezone(g.settings.tz).date()
     soon = today + timedelta(days=g.settings.due_soon_days)
     units = [{**r, "light": light(r)} for r in status_rows(g.db, g.settings, g.now)]
-    until = today + timedelta(days=AHEAD_DAYS)
-    upcoming = [r for r in plan_rows(g.db, g.settings, PlanFilter(until=until))
-                if r["send_on"] >= today.isoformat()]
+    upcoming_count, upcoming_rows = upcoming(today, today + timedelta(days=AHEAD_DAYS))
     failed = list(g.db.scalars(select(Message).where(Message.status == FAILED)
                                .order_by(Message.send_at.desc()).limit(50)))
     notices = list(g.db.scalars(select(AdminNotice).order_by(AdminNotice.created_at.desc()).limit(20)))
@@ -55,7 +73,8 @@ def index():
         year_start = min(year_start, min(due for _, due, *_ in items))
         year_end = max(year_end, max(due for _, due, *_ in items))
     chart = timeline(items, year_start, year_end, today=today)
-    return render_template("dashboard.html", units=units, upcoming=upcoming, failed=failed, notices=notices,
+    return render_template("dashboard.html", units=units, upcoming=upcoming_rows, upcoming_count=upcoming_count,
+                           failed=failed, notices=notices,
                            chart=chart, today=today, ahead=AHEAD_DAYS)
 
 

@@ -59,15 +59,32 @@ def highlight(text: str, milestones: list[Milestone], source: str) -> list[Segme
     return out
 
 
-def _views(corrected: Extraction, rows: list[CorrectionRow]) -> list[TaskView]:
+PAGE = 50  # tasks per review page: a 2,000-task list is read a page at a time
+
+
+def _views(corrected: Extraction, rows: list[CorrectionRow], tasks: list[Task]) -> list[TaskView]:
+    by_task: dict[str, list[Milestone]] = {}
+    for m in corrected.milestones:
+        by_task.setdefault(m.task_key, []).append(m)
+    flags: dict[int, list[Flag]] = {}
+    for w in corrected.warnings:
+        if w.task is not None:
+            flags.setdefault(w.task, []).append(w)
+    done: dict[str, list[CorrectionRow]] = {}
+    for r in rows:
+        done.setdefault(r.task_key, []).append(r)
     views = []
-    for task in corrected.document.tasks:
-        ms = [m for m in corrected.milestones if m.task_key == task.key]
-        flags = [w for w in corrected.warnings if w.task is not None and w.task == task.no]
+    for task in tasks:
+        ms = by_task.get(task.key, [])
         views.append(TaskView(task, highlight(task.measures, ms, "measures"),
-                              highlight(task.deadline_text, ms, "deadline_text"), ms, flags,
-                              [r for r in rows if r.task_key == task.key]))
+                              highlight(task.deadline_text, ms, "deadline_text"), ms,
+                              flags.get(task.no, []) if task.no is not None else [], done.get(task.key, [])))
     return views
+
+
+def _page_of(doc: Document, task_key: str) -> int:
+    keys = [t["key"] for t in (doc.reading or {}).get("tasks", [])]
+    return keys.index(task_key) // PAGE + 1 if task_key in keys else 1
 
 
 def _document(doc_id: int) -> Document:
@@ -106,7 +123,11 @@ def show(doc_id: int, error: str | None = None, status: int = 200):
     general = [w for w in corrected.warnings if w.task is None]
     names_to_map = _names_to_map(corrected)
     units = _unit_choices(names_to_map)
-    return render_template("review.html", doc=doc, views=_views(corrected, rows), general=general, stale=stale,
+    tasks = corrected.document.tasks
+    pages = max(1, -(-len(tasks) // PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    views = _views(corrected, rows, tasks[(page - 1) * PAGE: page * PAGE])
+    return render_template("review.html", doc=doc, views=views, page=page, pages=pages, general=general, stale=stale,
                            checked=checked, names_to_map=names_to_map, units=units,
                            kinds=KIND_LABELS, labels=KINDS, describe=describe, error=error), status
 
@@ -152,7 +173,8 @@ def correct(doc_id: int):
     if kind == "flag.checked" and request.headers.get("HX-Request"):  # htmx: just the note, now ticked
         return render_template("review_flag.html", message=value["message"])
     flash(f"已保存（{KINDS[kind]}）。{report.stats.summary()}")
-    return redirect(url_for("review.show", doc_id=doc.id) + (f"#task-{task_key}" if task_key else ""))
+    return redirect(url_for("review.show", doc_id=doc.id, page=_page_of(doc, task_key))
+                    + (f"#task-{task_key}" if task_key else ""))
 
 
 @bp.post("/<int:doc_id>/corrections/<int:correction_id>/revoke")
@@ -166,4 +188,5 @@ def revoke(doc_id: int, correction_id: int):
     record(g.db, g.user.username, "撤销修改", f"《{doc.title}》 修改 {row.id}", before={"kind": row.kind, **row.value},
            at=g.now)
     flash(f"已撤销该修改。{report.stats.summary()}")
-    return redirect(url_for("review.show", doc_id=doc.id) + (f"#task-{row.task_key}" if row.task_key else ""))
+    return redirect(url_for("review.show", doc_id=doc.id, page=_page_of(doc, row.task_key))
+                    + (f"#task-{row.task_key}" if row.task_key else ""))

@@ -119,3 +119,16 @@ def test_ticking_a_note_answers_htmx_with_the_ticked_note_and_a_plain_form_with_
 def test_htmx_is_served_from_the_pinned_package(app):
     answer = app.test_client().get("/static/vendor/htmx.min.js")
     assert answer.status_code == 200 and b"htmx" in answer.data[:2000]
+
+
+def test_a_long_list_is_reviewed_a_page_at_a_time(admin, cli_run, tmp_path):
+    lines = ["2024年某市重点工作任务清单", "", "| 序号 | 重点任务 | 具体措施 | 责任单位 |", "|---|---|---|---|"]
+    lines += [f"| {n} | 推进第{n}项工作 | 9月底前完成第{n}项。 | 市发展改革委 |" for n in range(1, 121)]
+    (tmp_path / "long.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli_run("import", str(tmp_path / "long.md"), "--as-of", "2024-06-20")
+    doc_id = re.findall(r"/documents/(\d+)/review", admin.get("/documents/").get_data(as_text=True))
+    long_id = next(i for i in doc_id if "推进第1项工作" in admin.get(f"/documents/{i}/review").get_data(as_text=True))
+    first = admin.get(f"/documents/{long_id}/review").get_data(as_text=True)
+    assert "第 1 / 3 页" in first and 'id="task-50"' in first and 'id="task-51"' not in first
+    third = admin.get(f"/documents/{long_id}/review?page=3").get_data(as_text=True)
+    assert 'id="task-120"' in third and 'id="task-1"' not in third
