@@ -18,7 +18,7 @@ from bot.notify import Message, ReminderItem, render_digest
 from bot.answers.links import ITEM_ACTIONS, PAGE
 from bot.config.settings import Settings
 from bot.notify.render import inert_markdown, inert_text
-from bot.plan.states import OVERDUE
+from bot.plan.states import OVERDUE, UNACKNOWLEDGED
 from bot.store.models import Reminder
 
 HOW_TO_DONE = "python -m bot done {milestone} --unit {unit}"
@@ -78,6 +78,7 @@ def reminder_item(rem: Reminder, today: date, ctx: Context | None = None) -> Rem
         unverified=rem.unverified,
         links=tuple((label, links[action]) for action, label in ITEM_ACTIONS.items() if action in links),
         escalated=ctx is not None and escalated(rem, ctx.escalate_after),
+        unacknowledged=rem.kind == UNACKNOWLEDGED,
     )
 
 

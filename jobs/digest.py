@@ -1,6 +1,8 @@
 """At each send time: due reminders → one digest per recipient → the outbox.
 
 Per run, on the reminders still `planned` whose send time has come:
+0. a reminder to 签收 (kind "ack") of an item the unit has acknowledged is cancelled first,
+   so the lead reminder merged into it on a shared day is not lost with it;
 1–3. the catch-up rules (bot/plan/due.py, shared with every replan): expire what is past
    its validity, merge missed sends of one milestone into the newest, and turn a missed
    lead reminder into one overdue notice while the escalation runs;
@@ -22,12 +24,15 @@ from datetime import datetime
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from bot.answers.flows import OVERDUE as ITEM_OVERDUE
+from bot.answers.flows import PLANNED as ITEM_PLANNED
 from bot.answers.links import links_for, public_base_url
 from bot.config.settings import Settings
 from bot.plan.due import settle_due
-from bot.plan.states import CANCELLED, EXPIRED, FAILED, QUEUED, SENT
+from bot.plan.states import CANCELLED, EXPIRED, FAILED, PLANNED, QUEUED, SENT, UNACKNOWLEDGED
 from bot.plan.transitions import EventLog, transition
-from bot.store.models import MessageReminder, Reminder, Unit
+from bot.store.answer_models import UnitItem
+from bot.store.models import MessageReminder, MilestoneUnit, Reminder, Unit
 from jobs.compose import COPY, FALLBACK, LEADER, OWN, Context, Links, Section, compose, escalated
 from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, admin_unit, unit_contacts
@@ -90,6 +95,22 @@ def _route(session: Session, settings: Settings, chosen: list[Reminder]) -> tupl
     return recipients, (admin_unit(session, settings) if admin else None)
 
 
+def drop_acknowledged(session: Session, now: datetime, log: EventLog) -> int:
+    """Cancel the due reminders to 签收 whose unit has acknowledged: 签收, or any other answer."""
+    rows = session.execute(
+        select(Reminder, UnitItem)
+        .join(MilestoneUnit, (MilestoneUnit.milestone_id == Reminder.milestone_id)
+              & (MilestoneUnit.unit_id == Reminder.unit_id))
+        .join(UnitItem, UnitItem.milestone_unit_id == MilestoneUnit.id)
+        .where(Reminder.status == PLANNED, Reminder.kind == UNACKNOWLEDGED, Reminder.send_at <= now))
+    count = 0
+    for rem, item in rows:
+        if item.acknowledged_at is not None or item.state not in (ITEM_PLANNED, ITEM_OVERDUE):
+            transition(log, rem, CANCELLED, "单位已签收，不再提醒签收")
+            count += 1
+    return count
+
+
 def unit_links(session: Session, settings: Settings, now: datetime) -> Links | None:
     """A reminder → its unit's answer links, or None without a public address (then no links)."""
     base = public_base_url(settings)
@@ -111,6 +132,7 @@ def build_digests(session: Session, settings: Settings, now: datetime, actor: st
     if not planning_lock(session):
         return report
     log = EventLog(now, actor)
+    drop_acknowledged(session, now, log)
     settled = settle_due(session, now, log)
     chosen = settled.chosen
     report.expired, report.merged, report.overdue_notices = settled.expired, settled.merged, settled.overdue_notices

@@ -18,8 +18,9 @@ The three calls the rest of Duban makes:
         Robots send only through the `limiter` option (a RateLimiter: the database's
         budget, jobs.throttle, for real sends; NoLimit() in tests) and sleep when it says.
 
-    message = render_digest(unit, items: list[ReminderItem], today, how_to_done) -> Message
-        how_to_done: e.g. "python -m bot done {milestone} --unit {unit}".
+    message = render_digest(unit, items: list[ReminderItem], today, how_to_done=None, *, page=None, secrecy=False) -> Message
+        A unit's digest: each item's `links` (签收/反馈进展/办结/申请延期) and `page`, the unit's page;
+        the admin's copy passes how_to_done, e.g. "python -m bot done {milestone} --unit {unit}".
 
     problems = validate_contact(kind, {"target": …, "secret": …, "mentions": […]}) -> list[str]
         What the channel would refuse, in Chinese; the registry (bot.notify.registry)

@@ -11,6 +11,9 @@ Rules, per unit and per occurrence of a milestone due on D:
 - overdue escalations every N working days after D (lead_days = −working days overdue),
   copying the admin from M working days on (or from `escalate_after_days` of the milestone's
   kind, when the unit's leader is told too), at most `max_reminders` of them;
+- with `ack_reminder_after_days` N, one reminder to 签收 N working days after the first
+  lead send still ahead, if that is before D (the digest drops it once the unit acknowledged;
+  on a day shared with a lead send it is planned after it, so it is the one kept);
 - sends that were already due before `as_of` (lead times before the import, or a replan
   long after it) are not sent late one by one: the latest of them goes out once at the
   first send time after `as_of` if it is still valid then or the overdue escalation is
@@ -28,7 +31,7 @@ from dateutil.rrule import rrulestr
 
 from bot.config.settings import LeadTimes, OverduePolicy, Settings
 from bot.plan.calendar import WorkCalendar
-from bot.plan.states import AFTER_HOLIDAY, EXPIRED, LEAD, OVERDUE, PLANNED
+from bot.plan.states import AFTER_HOLIDAY, EXPIRED, LEAD, OVERDUE, PLANNED, UNACKNOWLEDGED
 
 MAX_OCCURRENCES = 400
 
@@ -43,6 +46,7 @@ class PlanPolicy:
     catch_up_hours: int = 48
     horizon_days: int = 400
     escalate_after: dict[str, int] = field(default_factory=dict)  # kind → working days overdue
+    ack_after: int | None = None  # working days after the first reminder without 签收
 
     @classmethod
     def from_settings(cls, settings: Settings, lead_times: LeadTimes | None = None) -> "PlanPolicy":
@@ -55,6 +59,7 @@ class PlanPolicy:
             catch_up_hours=settings.catch_up_hours,
             horizon_days=settings.horizon_days,
             escalate_after=dict(settings.escalate_after_days),
+            ack_after=settings.ack_reminder_after_days,
         )
 
     def escalates(self, kind: str, workdays_overdue: int) -> bool:
@@ -190,14 +195,34 @@ def _catch_up(rows: list[Planned], due: date, as_of: datetime, policy: PlanPolic
     return out + future
 
 
+def _ack_row(unit: str, occurrence: int, due: date, leads: list[Planned], start: date, policy: PlanPolicy,
+             calendar: WorkCalendar, as_of: datetime) -> list[Planned]:
+    """The reminder to 签收: N working days after the first lead send on or after `start` (the
+    import day), if before the due date. Fixed by the plan's inputs, so a replan leaves it where it is."""
+    if not policy.ack_after or not leads:
+        return []
+    firsts = [r.send_on for r in leads if r.send_on >= start]
+    day = calendar.add_workdays(min(firsts) if firsts else start, policy.ack_after)
+    if day >= due:
+        return []
+    at = policy.send_instant(day)
+    return [Planned(unit, occurrence, UNACKNOWLEDGED, policy.ack_after, due, day, at,
+                    at + timedelta(hours=policy.catch_up_hours), unverified=not calendar.verified(day),
+                    status=PLANNED if at >= as_of else EXPIRED,
+                    note=f"首次提醒后 {policy.ack_after} 个工作日仍未签收时提醒签收")]
+
+
 def plan_unit(target: Target, unit: str, policy: PlanPolicy, calendar: WorkCalendar,
               as_of: datetime) -> list[Planned]:
     leads = policy.lead_times.for_(unit, target.kind)
     rows: list[Planned] = []
     for occurrence, due in occurrences(target, as_of.astimezone(policy.tz).date(), policy.horizon_days):
-        plain = _lead_rows(unit, occurrence, due, leads, policy, calendar)
-        plain += _overdue_rows(unit, occurrence, due, target.kind, policy, calendar)
+        lead_rows = _lead_rows(unit, occurrence, due, leads, policy, calendar)
+        plain = lead_rows + _overdue_rows(unit, occurrence, due, target.kind, policy, calendar)
         rows += _catch_up(plain, due, as_of, policy, calendar)
+        # last: on a shared send time the newest row (this one) is kept, the lead merged into it
+        rows += _ack_row(unit, occurrence, due, lead_rows, target.planned_from or as_of.astimezone(policy.tz).date(),
+                         policy, calendar, as_of)
     return rows
 
 

@@ -32,8 +32,9 @@ from typing import Mapping
 # Reminder statuses.
 PLANNED, QUEUED, SENT, CANCELLED, EXPIRED, DONE = "planned", "queued", "sent", "cancelled", "expired", "done"
 OPEN_REMINDER = (PLANNED, QUEUED)
-# Reminder kinds: a lead-time send, an overdue escalation, the extra send after a long holiday.
-LEAD, OVERDUE, AFTER_HOLIDAY = "lead", "overdue", "after_holiday"
+# Reminder kinds: a lead-time send, an overdue escalation, the extra send after a long holiday,
+# and the reminder to 签收 an item still not acknowledged (lead_days = working days waited).
+LEAD, OVERDUE, AFTER_HOLIDAY, UNACKNOWLEDGED = "lead", "overdue", "after_holiday", "ack"
 # Message statuses (the outbox): pending → sending → sent | retry | failed | cancelled.
 PENDING, SENDING, RETRY, FAILED = "pending", "sending", "retry", "failed"
 

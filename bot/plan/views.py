@@ -25,6 +25,8 @@ WEEKDAYS = "一二三四五六日"
 def lead_text(kind: str, lead_days: int) -> str:
     if kind == OVERDUE:
         return f"逾期{-lead_days}个工作日"
+    if kind == "ack":
+        return f"未签收提醒（首次提醒后{lead_days}个工作日）"
     suffix = "（假期后）" if kind == "after_holiday" else ""
     return ("当天" if lead_days == 0 else f"提前{lead_days}天") + suffix
 
