@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
-from bot.answers import attachments, flows, tokens
+from bot.answers import attachments, flows, notices, tokens
 from bot.plan.lookup import live_milestones
 from bot.store.answer_models import AnswerRequest, AnswerToken, Attachment, ProgressReport, UnitItem
 from bot.store.audit import record
@@ -53,6 +53,7 @@ def decide(request_id: int):
     before = {"state": row.item.state, "due": str(row.item.due or row.item.original_due)}
     try:
         said = flows.decide(g.db, row, decision, request.form.get("reason", ""), g.user.username, g.settings, g.now)
+        notices.tell_unit(g.db, g.settings, row, g.now)
     except flows.AnswerRefused as error:
         g.db.rollback()
         flash(error.message)
