@@ -123,7 +123,7 @@ def message(message_id: int):
                                  .order_by(Delivery.attempt, Delivery.id)))
     reminders = list(g.db.scalars(select(Reminder).join(MessageReminder, MessageReminder.reminder_id == Reminder.id)
                                   .where(MessageReminder.message_id == m.id).order_by(Reminder.id)))
-    return render_template("delivery.html", m=m, contact=describe_contact(m.contact), attempts=attempts,
+    return render_template("deliveries_message.html", m=m, contact=describe_contact(m.contact), attempts=attempts,
                            reminders=reminders, local=_local, statuses=STATUS_TEXT, message_status=MESSAGE_STATUS,
                            problem=contact_problem(m.contact) if m.status == FAILED else None)
 

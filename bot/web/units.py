@@ -165,7 +165,7 @@ def show(name: str, errors: dict[str, FormErrors] | None = None, results: list[d
     rule = unit_rules().get(name)
     effective = list(load_lead_times(g.db, g.settings).default)
     channels = [CHANNELS[k] for k in contact_kinds()]
-    return render_template("unit.html", name=name, unit=unit, listed=listed, is_admin_unit=name == g.settings.admin_name,
+    return render_template("units_unit.html", name=name, unit=unit, listed=listed, is_admin_unit=name == g.settings.admin_name,
                            contacts=[shown_contact(c) for c in unit.contacts] if unit else [], channels=channels,
                            rule=rule, default_leads=effective, errors=errors or {}, results=results,
                            kept=kept or {}), status
