@@ -36,7 +36,7 @@ _ANY_LABEL = re.compile(f"{_LABEL.pattern}|{_DEADLINE_LABEL.pattern}|{_CONTACT_L
 _MAX_UNITS_TEXT = 160
 _NOT_NAMES = re.compile("简称|试行|暂行|修订|草案")  # "办法（试行）" closes a sentence with no unit in it
 _UNIT_END = ("局|委|办|厅|部|院|署|中心|政府|单位|部门|乡镇|街道|企业|公司|集团|学校|医院|处|科|室|站|所|队|会|社|馆|行|团县委"
-             "|分局|支队|大队|管委会|办事处|委员会|领导小组")
+             "|分局|支队|大队|管委会|办事处|委员会|领导小组|机构|机关")
 _BARE_NAME = re.compile(rf"^(?:各[{HAN}（）()、]{{2,14}}|[{HAN}（）()、]{{2,29}}(?:{_UNIT_END}))$")  # 、 only inside a name's brackets here
 
 
@@ -75,6 +75,11 @@ SUBJECT_EXAMPLES = (
     ("各牵头单位的推进方案务于3月10日前报送。", []),
     ("各设区市政府组织对辖区市场逐一排查，省专项整治办公室组织抽查验收。", ["各设区市政府", "省专项整治办公室"]),
     ("各设区市政府对排查出的问题逐项整改。", ["各设区市政府"]),
+    ("各主要责任单位要对照目标任务制订方案。", ["各主要责任单位"]),
+    ("区绩效考评机构要将目标任务纳入考核。", ["区绩效考评机构"]),
+    ("各牵头单位和汇总单位要及时报告，市住房和城乡建设局要于6月底前报送。", ["各牵头单位", "汇总单位", "市住房和城乡建设局"]),
+    ("各级各部门要提高站位，各级要于9月底前完成。", ["各级各部门"]),
+    ("各相关单位也要完善督导机制，各县区还要于9月底前报送。", ["各相关单位", "各县区"]),
     ("加强与市场监管局对接，9月底前完成。", []),
     ("责任单位：市教育局", []),
     ("全面开展监督检查，5月31日前完成全覆盖检查。", []),
@@ -177,16 +182,29 @@ def take_line(line: str, found: UnitsFound) -> bool:
 
 
 _NAME = rf"(?:各[{HAN}（）()、]{{1,14}}?|[{HAN}（）()]{{1,18}}?(?:{_UNIT_END}))"
-_VERB = r"(?:要|须|需|必须|应|应当|负责|牵头|做好|抓好|组织|对(?![接于应照标外口象])|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月|每(?=[月周季年旬半两])|[：:])"
-_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:[一二三四五六七八九十]是)?(?:请|由)?(?P<names>{_NAME}(?:[、及]{_NAME})*){_VERB}")
-_NOT_A_UNIT = re.compile(rf"^(?:各项|各类|各种|各级|各个)|^(?:{UNIT_LABEL})$|.*的")  # "各牵头单位的方案务于": a thing the unit owns
+_VERB = (r"(?:(?<![主重需只纲概摘])要|须|需|必须|应|应当|负责|牵头|做好|抓好|组织|对(?![接于应照标外口象])|于"
+         r"|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月|每(?=[月周季年旬半两])|[：:])")  # 主要 is no 要
+_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:[一二三四五六七八九十]是)?(?:请|由)?"
+                      rf"(?P<names>{_NAME}(?:[、及]{_NAME})*)(?:也|还|都)?{_VERB}")
+# "各项任务", "各级" alone, a label; "各牵头单位的方案务于…": 的 names a thing the unit owns.
+_NOT_A_UNIT = re.compile(rf"^(?:各项|各类|各种|各个)|^各级(?!.*(?:{_UNIT_END})$)|^(?:{UNIT_LABEL})$|.*的")
+
+
+_UNIT_AT_END = re.compile(f"(?:{_UNIT_END})$")
+
+
+def _split_and(names: str) -> list[str]:
+    """"各牵头单位和汇总单位" is two units, "市住房和城乡建设局" one: 和 joins two units only
+    where the words before it already end as a unit name does."""
+    parts = names.split("和")
+    return parts if len(parts) == 2 and all(len(p) > 2 and _UNIT_AT_END.search(p) for p in parts) else [names]
 
 
 def subject_units(text: str) -> list[str]:
     """Units that are the subject of a sentence ("县应急管理局要于6月20日前…"), in order."""
     found: dict[str, None] = {}
     for match in _SUBJECT.finditer(text):
-        for name in (n for part in match.group("names").split("及") for n in split_names(part)):
+        for name in (n for part in match.group("names").split("及") for p in _split_and(part) for n in split_names(p)):
             if len(name) >= 2 and not _NOT_A_UNIT.match(name):
                 found.setdefault(name, None)
     return list(found)

@@ -28,10 +28,13 @@ LEAD, CO, GUIDE = 0, 1, 2  # the order units are listed in: lead units first, gu
 _ROLE_OF = (("配合", CO), ("协办", CO), ("参与", CO), ("协同", CO), ("协助", CO), ("指导", GUIDE))
 _LABEL_AT = re.compile(rf"^\s*(?:{UNIT_LABEL})\s*[：:]\s*")
 _CLAUSE_SEPARATORS = "；;，,|｜"
+# A bracket that is a note about the list, not part of a name: "（列第一位的为牵头单位，下同）".
+_NOTE_BRACKET = re.compile(r"[（(][^（()）]*(?:下同|以下|简称|除[^（()）]*外|列第一位|列首位|“)[^（()）]*[)）]")
 _NAME_SEPARATORS = "、/／"
 _WITH = re.compile(r"会同")  # "A会同B负责": B works with the lead
 _AND = re.compile(r"(?<=\S{2})及(?=\S{2})")  # "市级各有关部门及各县市区政府"
 _OPENING, _CLOSING = "（([〔【", "）)]〕】"
+_SHARED_NOUN = re.compile(r"^[省市县区乡镇].*(?:政府|局|委|部门)$")  # "市、县政府": 市 shares 县政府's noun
 _LOOSE_PREFIX = 2  # "各市、县（区）人民政府": a piece this short before a bracketed one belongs to it
 _MAX_JOIN = 4  # tokens a single OCR-broken name may have been cut into
 _MIN_REPAIR_LEN = 4  # names rebuilt from fragments are at least this long …
@@ -84,12 +87,15 @@ ROLE_EXAMPLES = (
     ("县人社局指导；责任单位：县职业技术学校；协办单位：县妇联、团县委", ["县职业技术学校", "县妇联", "团县委", "县人社局"]),
     ("责任单位：市市场监管局，各县（市、区）市场监督管理局", ["市市场监管局", "各县（市、区）市场监督管理局"]),
     ("各市、县（区）人民政府负责", ["各市、县（区）人民政府"]),
+    ("各行署、市、县政府负责", ["各行署", "市、县政府"]),
     ("市司法局、市政府办公室、县人民政府", ["市司法局", "市政府办公室", "县人民政府"]),
     ("区国投公司、各街道办事处等部门配合", ["区国投公司", "各街道办事处"]),
     ("市委组织部、市人社局按职责分别负责", ["市委组织部", "市人社局"]),
     ("市发改委负责牵头，市统计局配合", ["市发改委", "市统计局"]),
     ("市政府办公室统筹，各区政府落实", ["市政府办公室", "各区政府"]),
     ("运用处（牵头）、保护处(配合)、商标处等", ["运用处", "保护处", "商标处"]),
+    ("市发改委、市卫健委(除标注“分别牵头”外,列第一位为牵头或汇总单位,下同)", ["市发改委", "市卫健委"]),
+    ("区商务局（列首位的为牵头单位，下同）、区财政局", ["区商务局", "区财政局"]),
 )
 
 
@@ -121,11 +127,13 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
 
 def split_names(text: str) -> list[str]:
     """Names listed with 、: brackets are judged, not a list of names, so "各市、县（区）人民政府"
-    (a short piece before a bracketed one) stays one unit."""
+    (a short piece before a bracketed one) stays one unit, and so does "市、县政府" (a lone
+    level word shares the next name's noun)."""
     pieces = [p.strip() for p in split_outside_brackets(text, _NAME_SEPARATORS)]
     out: list[str] = []
     for piece in pieces:
-        if out and len(out[-1]) <= _LOOSE_PREFIX and bracket_spans(piece):
+        level_word = len(out[-1]) == 1 and _SHARED_NOUN.search(piece) if out else False
+        if level_word or out and len(out[-1]) <= _LOOSE_PREFIX and bracket_spans(piece):
             out[-1] = f"{out[-1]}、{piece}"
         else:
             out.append(piece)
@@ -143,7 +151,7 @@ def _tokens(raw: str) -> list[tuple[int, list[str]]]:
     clause gives its names their role; 会同 makes what follows it a co-unit.
     """
     out = []
-    for clause in split_outside_brackets(raw, _CLAUSE_SEPARATORS):
+    for clause in split_outside_brackets(_NOTE_BRACKET.sub("", raw), _CLAUSE_SEPARATORS):
         role = LEAD
         if label := _LABEL_AT.match(clause):
             role, clause = _role(label.group()), clause[label.end():]
