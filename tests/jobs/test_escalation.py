@@ -10,6 +10,7 @@ from bot.config.yamlfile import Where
 from bot.errors import DubanError
 from bot.store import session_scope
 from bot.store.models import LEADER, Contact
+from tests.config.conftest import bot, office  # noqa: F401  (the CLI against the Fujian config folder)
 from tests.jobs.conftest import Office, local, markdown_of
 
 DUE = date(2024, 6, 28)  # a Friday; overdue sends every 2 working days: 07-02, 07-04, 07-08 …
@@ -71,3 +72,20 @@ def test_the_threshold_is_one_number_or_per_kind():
     for bad, why in ((0, "1 到 366"), ({"weekly": 2}, "未知配置项"), ("五", "整数")):
         with pytest.raises(DubanError, match=why):
             parse_settings({"escalate_after_days": bad}, where)
+
+
+def test_contacts_set_role_leader_marks_the_leader_and_staff_takes_it_back(office, bot, sqlite_url):
+    from sqlalchemy import select
+
+    from bot.store import open_store
+
+    def roles() -> dict:
+        with session_scope(open_store(sqlite_url)) as s:
+            return {c.target: c.role for c in s.scalars(select(Contact))}
+
+    bot("config", "apply")
+    out = bot("contacts", "set", "保护处", "--email", "chief@example.gov.cn", "--role", "leader").output
+    assert "设为单位领导（只接收升级催办）" in out and roles()["chief@example.gov.cn"] == LEADER
+    assert "email（领导）" in bot("contacts", "list").output
+    bot("contacts", "set", "保护处", "--email", "chief@example.gov.cn", "--role", "staff")
+    assert roles()["chief@example.gov.cn"] == ""
