@@ -15,7 +15,7 @@ bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 RECENT = 50
 
 
-def _not_acknowledged() -> dict[str, int]:
+def not_acknowledged() -> dict[str, int]:
     """Per unit, its open items nobody has acknowledged (签收) yet."""
     acked = set(g.db.scalars(select(UnitItem.milestone_unit_id).where(UnitItem.acknowledged_at.is_not(None))))
     counts: dict[str, int] = {}
@@ -40,7 +40,7 @@ def index():
     links = _live_links()
     units = [(u, links[u.id]) for u in g.db.scalars(select(Unit).order_by(Unit.name)) if u.id in links]
     return render_template("approvals.html", requests=flows.pending(g.db), progress=progress, items=items,
-                           labels=flows.LABELS, quiet=_not_acknowledged(), units=units)
+                           labels=flows.LABELS, quiet=not_acknowledged(), units=units)
 
 
 @bp.post("/<int:request_id>")

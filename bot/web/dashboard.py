@@ -1,4 +1,5 @@
-"""总览: each unit's light and counts (the figures of `status`), the next 14 days of reminders,
+"""总览: each unit's light and counts (the figures of `status`) with its items nobody has
+acknowledged (未签收), the 审核 queue's size, the next 14 days of reminders,
 deliveries that need a person, the admin's notices, and milestones by unit on a timeline."""
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from datetime import date, timedelta
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import func, select
 
+from bot.answers import flows
 from bot.plan.lookup import live_milestones
 from bot.plan.views import WEEKDAYS, channels_by_unit, lead_text, next_due, status_rows
 from bot.store.audit import recent
 from bot.store.models import FAILED, OPEN_REMINDER, AdminNotice, Message, Milestone, Reminder, Task, Unit
+from bot.web.approvals import not_acknowledged
 from bot.web.charts import timeline
 
 bp = Blueprint("dashboard", __name__)
@@ -62,7 +65,9 @@ def unit_states(today: date, soon: date) -> list[tuple[str, date, str, str]]:
 def index():
     today = g.now.astimezone(g.settings.tz).date()
     soon = today + timedelta(days=g.settings.due_soon_days)
-    units = [{**r, "light": light(r)} for r in status_rows(g.db, g.settings, g.now)]
+    quiet = not_acknowledged()
+    units = [{**r, "light": light(r), "unacknowledged": quiet.get(r["unit"], 0)}
+             for r in status_rows(g.db, g.settings, g.now)]
     upcoming_count, upcoming_rows = upcoming(today, today + timedelta(days=AHEAD_DAYS))
     failed = list(g.db.scalars(select(Message).where(Message.status == FAILED)
                                .order_by(Message.send_at.desc()).limit(50)))
@@ -74,7 +79,7 @@ def index():
         year_end = max(year_end, max(due for _, due, *_ in items))
     chart = timeline(items, year_start, year_end, today=today)
     return render_template("dashboard.html", units=units, upcoming=upcoming_rows, upcoming_count=upcoming_count,
-                           failed=failed, notices=notices,
+                           failed=failed, notices=notices, pending=len(flows.pending(g.db)),
                            chart=chart, today=today, ahead=AHEAD_DAYS)
 
 
