@@ -77,6 +77,11 @@ class Exporter:
             "long_holiday_days": settings.long_holiday_days,
             "horizon_days": settings.horizon_days,
             "due_soon_days": settings.due_soon_days,
+            "public_url": settings.public_url or None,
+            "secrecy": settings.secrecy,
+            "escalate_after_days": dict(settings.escalate_after_days),
+            "ack_reminder_after_days": settings.ack_reminder_after_days,
+            "link_expiry_days": settings.link_expiry_days,
             "calendar": [{"date": c.day, "workday": c.is_workday, "name": c.name}
                          for c in session.scalars(select(CalendarOverride).order_by(CalendarOverride.day))],
         }
