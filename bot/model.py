@@ -5,7 +5,7 @@ Plain dataclasses with no behaviour beyond JSON conversion, so every stage
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 ONCE, RECURRING, IMPLICIT = "once", "recurring", "implicit"
@@ -36,7 +36,8 @@ class Flag:
     end: int | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # A shallow dict: asdict() deep-copies field by field, a hot spot when a large reading is stored.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Milestone:
     key: str = ""  # identity within its task once stored (set by the store; see bot.store.corrections)
 
     def to_json(self) -> dict:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["due"] = self.due.isoformat()
         d["units"] = list(self.units)
         return d

@@ -104,7 +104,9 @@ def test_it_takes_the_implicit_due_date_from_settings(seed_path, tmp_path, monke
     from datetime import date
 
     from bot.pipeline import extract_document
+    from tests.conftest import write_office_config
 
+    write_office_config(tmp_path)
     (tmp_path / "settings.yaml").write_text('implicit_due: "11-30"\n', encoding="utf-8")
     monkeypatch.setenv("DUBAN_CONFIG_DIR", str(tmp_path))
     result = extract_document(seed_path)

@@ -5,11 +5,13 @@ import re
 
 from tests.conftest import SEED
 from tests.e2e.conftest import ADMIN, PASSWORD
+from tests.support.loopback import LoopbackRobot
 
+KEY = "c0ffee00-1234-4abc-8def-0123456789ab"
 CITIES = ["福州市知识产权管理部门", "厦门市知识产权管理部门", "泉州市知识产权管理部门"]
 
 
-def test_log_in_upload_review_correct_and_see_the_dashboard(console, page, shot):
+def test_log_in_upload_review_correct_add_a_contact_and_see_the_dashboard(console, page, shot):
     page.goto(console + "/")
     assert "/login" in page.url
     page.fill("input[name=username]", ADMIN)
@@ -51,8 +53,20 @@ def test_log_in_upload_review_correct_and_see_the_dashboard(console, page, shot)
     person.locator("button:has-text('保存对应')").click()
     assert page.get_by_label("「人数处」对应的单位").count() == 0
 
+    with LoopbackRobot() as robot:
+        page.click("text=单位与联系方式")
+        page.click("a:has-text('知识产权保护处')")
+        wecom = page.locator("#add-wecom")
+        wecom.locator("input[name=target]").fill(f"{robot.url}/cgi-bin/webhook/send?key={KEY}")
+        wecom.locator("input[name=label]").fill("保护处工作群")
+        wecom.locator("button[type=submit]").click()
+        assert KEY not in page.content(), "a saved key is shown masked only"
+        page.click("button:has-text('发送测试消息')")
+        assert len(robot.received) == 1 and "知识产权保护处" in page.content()
+        shot(page, "06-联系方式与测试消息")
+
     page.click("text=总览")
     content = page.content()
     assert all(city in content for city in CITIES) and "人事处" in content
     assert re.search(r"未来 14 天的提醒（\d+ 条）", content) and page.locator("svg.timeline circle").count() > 10
-    shot(page, "06-总览")
+    shot(page, "07-总览")

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from tests.conftest import FUJIAN_UNITS
 
 
 def run(*args, input=None):
@@ -109,7 +110,7 @@ def test_units_check_lists_every_written_name_and_how_it_resolved(seed_path):
 def test_units_check_json_and_a_custom_directory_that_fixes_the_unknown(seed_path, tmp_path):
 
     custom = tmp_path / "units.yaml"
-    custom.write_text(Path("config/units.yaml").read_text(encoding="utf-8").replace("    aliases: []", "    aliases: [人数处]"), encoding="utf-8")
+    custom.write_text(FUJIAN_UNITS.read_text(encoding="utf-8").replace("    aliases: []", "    aliases: [人数处]"), encoding="utf-8")
     data = json.loads(run("units", "check", seed_path, "--units", custom, "--format", "json").output)
     row = next(r for r in data["units"] if r["written"] == "人数处")
     assert (row["how"], row["names"], row["tasks"]) == ("alias", ["人事处"], [19])
