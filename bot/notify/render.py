@@ -192,10 +192,12 @@ class _Digest:
         if self.how_to_done is not None:
             done = _how_to_done(self.how_to_done, style.inert(self.unit), self.items)
             return ["办结后请告知督办人员，或由管理员执行：" + style.command.format(done=done)]
-        if not any(i.links for i in self.items) and not self.page:
-            return [WITHOUT_LINKS]
         page = [style.page.format(label=PAGE_LABEL, url=safe_url(self.page))] if self.page else []
-        return [WITH_LINKS, *page]
+        return [self.answer_hint, *page]
+
+    @property
+    def answer_hint(self) -> str:
+        return WITH_LINKS if self.page or any(i.links for i in self.items) else WITHOUT_LINKS
 
 
 def _lines(style: _Style, digest: _Digest) -> str:
@@ -228,9 +230,8 @@ def _html(digest: _Digest) -> str:
         done = _how_to_done(digest.how_to_done, inert_text(digest.unit), digest.items)
         closing = f"<p>办结后请告知督办人员，或由管理员执行：<code>{escape(done)}</code></p>"
     else:
-        closing = "".join(f"<p>{escape(line)}</p>" for line in digest.closing(TEXT) if not line.startswith(PAGE_LABEL))
-        if digest.page:
-            closing += f'<p><a href="{escape(safe_url(digest.page))}">{PAGE_LABEL}</a></p>'
+        page = f'<p><a href="{escape(safe_url(digest.page))}">{PAGE_LABEL}</a></p>' if digest.page else ""
+        closing = f"<p>{escape(digest.answer_hint)}</p>{page}"
     return (
         f"<html><body><h3>{digest.title}｜{escape(inert_text(digest.unit))}</h3><p>{escape(digest.summary)}</p>"
         f"<ol>{''.join(entries)}</ol>{closing}</body></html>"

@@ -154,3 +154,16 @@ def test_without_a_public_address_the_units_digest_says_whom_to_contact(office, 
     [received] = office.received_by("保护处")
     body = markdown_of(received)
     assert WITHOUT_LINKS in body and "python -m bot" not in body and "/u/" not in body
+
+
+def test_the_console_preview_and_the_email_parts_carry_the_links():
+    import io
+
+    from bot.notify.console import ConsoleChannel
+
+    message = render_digest("保护处", [item(1)], TODAY, page=PAGE)
+    stream = io.StringIO()
+    assert ConsoleChannel(stream=stream).send(message).ok
+    printed = stream.getvalue()
+    assert all(f"{label}：{url}" in printed for label, url in item(1).links) and PAGE in printed
+    assert all(f'href="{url}"' in message.html for _, url in item(1).links)
