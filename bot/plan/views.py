@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from bot.answers.dues import extended_dues
 from bot.config.settings import Settings
 from bot.plan.lookup import live_milestones
-from bot.plan.planner import occurrences
-from bot.plan.replan import desired_rows, plan_context, target_of
-from bot.store.models import ADMIN, OPEN_REMINDER, OVERDUE, PLANNED, Contact, Milestone, Reminder, Unit
+from bot.plan.planner import Target, occurrences
+from bot.plan.replan import desired_rows, load_calendar, plan_context, target_of
+from bot.store.models import (
+    ADMIN, OPEN_REMINDER, OVERDUE, PLANNED, Contact, Milestone, MilestoneUnit, Reminder, Task, Unit,
+)
 
 WEEKDAYS = "一二三四五六日"
 
@@ -121,46 +123,92 @@ def mark_text(mark: dict) -> str:
 
 def next_due(row: Milestone, settings: Settings, today: date) -> date | None:
     """The due date that counts today: the milestone's, or a recurring one's current occurrence."""
-    occ = occurrences(target_of(row), today, settings.horizon_days)
+    return due_of(target_of(row), settings, today)
+
+
+def due_of(target: Target, settings: Settings, today: date) -> date | None:
+    occ = occurrences(target, today, settings.horizon_days)
     if not occ:
         return None
     upcoming = [d for _, d in occ if d >= today]
     return upcoming[0] if upcoming else occ[-1][1]
 
 
-def status_rows(session: Session, settings: Settings, as_of: datetime) -> list[dict]:
+@dataclass(frozen=True)
+class Standing:
+    """One live unit of one live milestone, with the due date that counts for it today
+    (its approved extension, else the milestone's current occurrence)."""
+
+    milestone_id: int
+    expr: str
+    task_no: int | None
+    task: str
+    unit_id: int
+    unit: str
+    due: date | None
+    done_at: datetime | None
+    done_by: str | None
+    done_note: str | None
+
+    def mark(self, tz) -> dict:
+        """Its done mark as `status` and `plan` show it (the same fields as `done_mark`)."""
+        return {"milestone_id": self.milestone_id, "milestone": f"M{self.milestone_id}",
+                "expr": self.expr or "年度任务（未写时限）", "task_no": self.task_no, "task": self.task,
+                "unit": self.unit, "done_at": self.done_at.astimezone(tz).isoformat(timespec="minutes"),
+                "done_by": self.done_by or "", "note": self.done_note or ""}
+
+
+def standings(session: Session, settings: Settings, today: date) -> list[Standing]:
+    """Every live unit × live milestone in one query (not the ORM graph: a 2,000-task list
+    has 10,000 of them, and the dashboard reads them on every visit), in milestone order."""
+    rows = session.execute(
+        select(Milestone.id, Milestone.expr, Milestone.due, Milestone.kind, Milestone.rule, Milestone.past,
+               Milestone.planned_from, Task.no, Task.title, MilestoneUnit.unit_id, Unit.name,
+               MilestoneUnit.done_at, MilestoneUnit.done_by, MilestoneUnit.done_note)
+        .join(Task, Milestone.task_id == Task.id).join(MilestoneUnit, MilestoneUnit.milestone_id == Milestone.id)
+        .join(Unit, MilestoneUnit.unit_id == Unit.id)
+        .where(Milestone.removed_at.is_(None), Task.removed_at.is_(None), MilestoneUnit.removed_at.is_(None))
+        .order_by(Milestone.id, MilestoneUnit.position)).all()
+    extended = extended_dues(session, sorted({r[0] for r in rows}))
+    planned: dict[int, date | None] = {}
+    out = []
+    for mid, expr, due, kind, rule, past, since, no, title, unit_id, unit, done_at, done_by, note in rows:
+        if mid not in planned:
+            planned[mid] = due_of(Target(due, kind, rule, past, since), settings, today)
+        out.append(Standing(mid, expr, no, title, unit_id, unit, extended.get(mid, {}).get(unit_id, planned[mid]),
+                            done_at, done_by, note))
+    return out
+
+
+def status_rows(session: Session, settings: Settings, as_of: datetime,
+                rows: list[Standing] | None = None) -> list[dict]:
+    """Per unit: done, due soon (黄), overdue (红) and later, from `standings` (given, or read)."""
     today = as_of.astimezone(settings.tz).date()
     soon = today + timedelta(days=settings.due_soon_days)
     channels, _ = channels_by_unit(session)
-    ctx = plan_context(session, settings, as_of)
+    calendar = load_calendar(session, settings)
     stats: dict[str, dict] = {}
-    milestones = live_milestones(session)
-    extended = extended_dues(session, [m.id for m in milestones])  # an approved 延期 moves that unit's date
-    for m in milestones:
-        planned_due = next_due(m, settings, today)
-        for mu in m.units:
-            if mu.removed_at is not None:
-                continue
-            due = extended.get(m.id, {}).get(mu.unit_id, planned_due)
-            s = stats.setdefault(mu.unit.name, {
-                "unit": mu.unit.name, "total": 0, "done": 0, "due_soon": 0, "overdue": 0, "later": 0,
-                "unverified": 0, "next_due": None, "overdue_items": [], "done_items": [],
-                "channel": channels.get(mu.unit_id, "")})
-            s["total"] += 1
-            if mu.done_at is not None:
-                s["done"] += 1
-                s["done_items"].append(done_mark(m, mu, settings.tz))
-            elif due is None:
-                s["later"] += 1
-            elif due < today:
-                s["overdue"] += 1
-                s["overdue_items"].append(f"M{m.id}")
-            elif due <= soon:
-                s["due_soon"] += 1
-            else:
-                s["later"] += 1
-            if mu.done_at is None and due is not None and due >= today:
-                s["next_due"] = min(filter(None, [s["next_due"], due.isoformat()]))
-                if not ctx.calendar.verified(due):
-                    s["unverified"] += 1
+    for st in standings(session, settings, today) if rows is None else rows:
+        due = st.due
+        s = stats.setdefault(st.unit, {
+            "unit": st.unit, "total": 0, "done": 0, "due_soon": 0, "overdue": 0, "later": 0,
+            "unverified": 0, "next_due": None, "overdue_items": [], "done_items": [],
+            "channel": channels.get(st.unit_id, "")})
+        s["total"] += 1
+        if st.done_at is not None:
+            s["done"] += 1
+            s["done_items"].append(st.mark(settings.tz))
+        elif due is None:
+            s["later"] += 1
+        elif due < today:
+            s["overdue"] += 1
+            s["overdue_items"].append(f"M{st.milestone_id}")
+        elif due <= soon:
+            s["due_soon"] += 1
+        else:
+            s["later"] += 1
+        if st.done_at is None and due is not None and due >= today:
+            s["next_due"] = min(filter(None, [s["next_due"], due.isoformat()]))
+            if not calendar.verified(due):
+                s["unverified"] += 1
     return sorted(stats.values(), key=lambda s: (-s["overdue"], -s["due_soon"], s["unit"]))

@@ -9,8 +9,7 @@ from flask import Blueprint, g, render_template, request
 from sqlalchemy import func, select
 
 from bot.answers import flows
-from bot.plan.lookup import live_milestones
-from bot.plan.views import WEEKDAYS, channels_by_unit, lead_text, next_due, status_rows
+from bot.plan.views import WEEKDAYS, Standing, channels_by_unit, lead_text, standings, status_rows
 from bot.store.audit import recent
 from bot.store.models import FAILED, OPEN_REMINDER, AdminNotice, Message, Milestone, Reminder, Task, Unit
 from bot.web.approvals import not_acknowledged
@@ -45,20 +44,11 @@ def light(row: dict) -> str:
     return "red" if row["overdue"] else "yellow" if row["due_soon"] else "green"
 
 
-def unit_states(today: date, soon: date) -> list[tuple[str, date, str, str]]:
-    """(unit, due, state, label) for every live unit of every live milestone."""
-    items = []
-    for m in live_milestones(g.db):
-        due = next_due(m, g.settings, today)
-        if due is None:
-            continue
-        for mu in m.units:
-            if mu.removed_at is not None:
-                continue
-            state = ("done" if mu.done_at is not None else "overdue" if due < today
-                     else "due_soon" if due <= soon else "later")
-            items.append((mu.unit.name, due, state, f"M{m.id} {m.expr or '年度任务'} {due:%m-%d}"))
-    return items
+def unit_states(rows: list[Standing], today: date, soon: date) -> list[tuple[str, date, str, str]]:
+    """(unit, due, state, label) for the timeline: every live unit of every live milestone."""
+    return [(st.unit, st.due, "done" if st.done_at is not None else "overdue" if st.due < today
+             else "due_soon" if st.due <= soon else "later", f"M{st.milestone_id} {st.expr or '年度任务'} {st.due:%m-%d}")
+            for st in rows if st.due is not None]
 
 
 @bp.get("/")
@@ -66,13 +56,14 @@ def index():
     today = g.now.astimezone(g.settings.tz).date()
     soon = today + timedelta(days=g.settings.due_soon_days)
     quiet = not_acknowledged()
+    rows = standings(g.db, g.settings, today)
     units = [{**r, "light": light(r), "unacknowledged": quiet.get(r["unit"], 0)}
-             for r in status_rows(g.db, g.settings, g.now)]
+             for r in status_rows(g.db, g.settings, g.now, rows)]
     upcoming_count, upcoming_rows = upcoming(today, today + timedelta(days=AHEAD_DAYS))
     failed = list(g.db.scalars(select(Message).where(Message.status == FAILED)
                                .order_by(Message.send_at.desc()).limit(50)))
     notices = list(g.db.scalars(select(AdminNotice).order_by(AdminNotice.created_at.desc()).limit(20)))
-    items = unit_states(today, soon)
+    items = unit_states(rows, today, soon)
     year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     if items:
         year_start = min(year_start, min(due for _, due, *_ in items))
