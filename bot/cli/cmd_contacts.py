@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.cmd_check import config_dir_option
+from bot.cli.options import unit_argument
 from bot.cli.store_options import store_session
 from bot.output import JSON, dumps, format_option, table
 
@@ -38,11 +39,17 @@ def _rows(session) -> list[dict]:
 
 
 @contacts.command("list")
+@click.option("--unit", metavar="UNIT", help="只看该单位（标准名称或简称）")
 @format_option()
-def list_contacts(fmt) -> None:
+def list_contacts(unit, fmt) -> None:
     """列出每个单位的联系方式；没有联系方式的单位会标出（其提醒发给管理员）。"""
     with store_session() as (session, _):
         rows = _rows(session)
+        if unit:
+            from bot.plan.lookup import find_unit
+
+            name = find_unit(session, unit).name
+            rows = [r for r in rows if r["unit"] == name]
     if fmt == JSON:
         click.echo(dumps({"contacts": rows}))
     else:
@@ -104,7 +111,7 @@ def _target_help(cls) -> str:
 
 
 @contacts.command("set", cls=KindOptions, kind_help=_target_help)
-@click.argument("unit_name", metavar="UNIT")
+@unit_argument("unit_name")
 @click.option("--mention", "mentions", multiple=True, metavar="MOBILE", help="机器人消息要 @ 的手机号（可重复；只用于能 @ 人的渠道）")
 @click.option("--secret", metavar="SECRET", help="机器人的加签/签名密钥，建议写成 ${环境变量}（只用于有加签的渠道）")
 @click.option("--role", type=click.Choice(["leader", "staff"]), default=None,
@@ -179,7 +186,7 @@ def _remove_help(cls) -> str:
 
 
 @contacts.command("remove", cls=KindOptions, kind_help=_remove_help)
-@click.argument("unit_name", metavar="UNIT")
+@unit_argument("unit_name")
 @config_dir_option()
 @format_option()
 def remove_contacts(unit_name, config_dir, fmt, **kinds) -> None:

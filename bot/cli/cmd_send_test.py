@@ -11,6 +11,7 @@ from typing import Iterable
 
 import click
 
+from bot.cli.options import unit_argument
 from bot.errors import DubanError
 from bot.output import records_format_option, render_records
 
@@ -82,7 +83,7 @@ def _unit_routes(session, unit_name: str) -> tuple[str, list[ContactRoute], list
 
 
 @click.command("send-test")
-@click.argument("unit")
+@unit_argument("unit")
 @records_format_option()
 def send_test(unit: str, fmt: str) -> None:
     """向某单位的每个联系方式发送一条测试消息，逐个报告结果（有失败或拒收时退出码为 1）。

@@ -17,8 +17,9 @@ def _light(row: dict) -> str:
 
 @click.command("status")
 @as_of_option("按该日统计（例如 2024-07-01）；默认今天")
+@click.option("--unit", metavar="UNIT", help="只看该单位（标准名称或简称）")
 @records_format_option()
-def status(as_of, fmt):
+def status(as_of, unit, fmt):
     """各单位完成情况总览：已完成、临期（黄）、逾期（红）。"""
     from bot.answers.report import item_rows
     from bot.plan.notices import calendar_notice
@@ -29,6 +30,12 @@ def status(as_of, fmt):
         when = resolve_as_of(as_of, settings)
         rows = status_rows(session, settings, when)
         items = item_rows(session, settings, when) if fmt == JSON else []  # each unit × milestone's answer state
+        if unit:
+            from bot.plan.lookup import find_unit
+
+            name = find_unit(session, unit).name
+            rows = [r for r in rows if r["unit"] == name]
+            items = [i for i in items if i.get("unit") == name]
         notice = calendar_notice(session, load_calendar(session, settings), when.astimezone(settings.tz).date())
     today = when.astimezone(settings.tz).date()
     if fmt == JSON:

@@ -5,6 +5,8 @@ date out of range never reaches the planner as an OverflowError.
 """
 from __future__ import annotations
 
+import functools
+
 from datetime import date, datetime
 
 import click
@@ -111,3 +113,23 @@ def _outside_click(kind: click.ParamType, value, option: str):
         return kind.convert(value, None, None)
     except click.BadParameter as exc:
         raise DubanError(f"{option}: {exc.message}") from None
+
+
+def unit_argument(name: str = "unit"):
+    """The unit a command acts on, as `--unit U` (the grammar every command shares) or, as the
+    first argument, the older `contacts set 保护处 …`; the function receives it as `name`."""
+    def decorate(function):
+        @click.option("--unit", "unit_option", metavar="UNIT", help="单位（标准名称或简称，按单位目录解析）")
+        @click.argument("unit_argument", metavar="[UNIT]", required=False)
+        @functools.wraps(function)
+        def wrapper(*args, unit_argument=None, unit_option=None, **kwargs):
+            if unit_argument and unit_option and unit_argument != unit_option:
+                raise click.UsageError(f"单位写了两次且不一致：「{unit_argument}」和 --unit「{unit_option}」，请只写一次")
+            unit = unit_option or unit_argument
+            if not unit:
+                raise click.UsageError("请用 --unit 指定单位，例如 --unit 保护处")
+            return function(*args, **{name: unit}, **kwargs)
+
+        return wrapper
+
+    return decorate
