@@ -16,8 +16,8 @@ from tests.conftest import SEED
 from tests.e2e.conftest import ADMIN, PASSWORD
 from tests.support.loopback import LoopbackRobot
 
-PROTECTION = "知识产权保护处"
-KEY = "baohu-robot-0001"
+PROTECTION, FUZHOU, XIAMEN = "知识产权保护处", "福州市知识产权管理部门", "厦门市知识产权管理部门"
+KEY, FUZHOU_KEY = "baohu-robot-0001", "fuzhou-robot-0001"
 
 
 @pytest.fixture
@@ -34,14 +34,16 @@ def bot(*args: str) -> str:
 
 @pytest.fixture
 def office(console, robot, db_url, monkeypatch):
-    """The seed imported as of 2024-06-20, 知识产权保护处's group on the loopback robot, links on the console."""
+    """The seed imported as of 2024-06-20, the groups of 知识产权保护处 and 福州 on the loopback robot,
+    links on the console."""
     monkeypatch.setenv("DUBAN_PUBLIC_URL", console)
     bot("import", str(SEED), "--as-of", "2024-06-20")
     engine = create_engine(db_url)
     with Session(engine) as db:
-        unit = db.scalar(select(Unit).where(Unit.name == PROTECTION))
-        db.add(Contact(unit_id=unit.id, kind="wecom", target=f"{robot.url}/cgi-bin/webhook/send?key={KEY}",
-                       mentions=[], label="保护处工作群"))
+        for name, key in ((PROTECTION, KEY), (FUZHOU, FUZHOU_KEY)):
+            unit = db.scalar(select(Unit).where(Unit.name == name))
+            db.add(Contact(unit_id=unit.id, kind="wecom", target=f"{robot.url}/cgi-bin/webhook/send?key={key}",
+                           mentions=[], label=f"{name}工作群"))
         db.commit()
     engine.dispose()
     return console
@@ -51,8 +53,10 @@ def replay(first: str, last: str) -> None:
     bot("run", "--as-of", first, "--until", last)
 
 
-def contents(robot, start: int = 0) -> list[str]:
-    return [r.body["markdown"]["content"] for r in robot.received[start:] if r.body.get("msgtype") == "markdown"]
+def contents(robot, start: int = 0, key: str = KEY) -> list[str]:
+    """The markdown the robot received for one group (`key`) since request number `start`."""
+    return [r.body["markdown"]["content"] for r in robot.received[start:]
+            if r.body.get("msgtype") == "markdown" and r.query.get("key") == key]
 
 
 def link(content: str, label: str, milestone: str) -> str:
@@ -95,7 +99,7 @@ def log_in(page, console: str) -> None:
 def test_the_done_link_from_the_robots_message_approved_stops_that_units_reminders_only(office, robot, db_url,
                                                                                         page, shot):
     replay("2024-06-20", "2024-11-29")  # 知识产权保护处's year-end items are first reminded on 11-29
-    first = [c for r, c in zip(robot.received, contents(robot)) if r.query.get("key") == KEY]
+    first = contents(robot)
     assert first and "节点编号：M13" in first[-1]
     done = link(first[-1], "办结", "M13")
     assert done.startswith(office + "/u/")
@@ -134,3 +138,51 @@ def test_the_done_link_from_the_robots_message_approved_stops_that_units_reminde
     statuses = reminders(db_url, 13)
     assert statuses[PROTECTION] <= {"done", "sent", "cancelled"} and "done" in statuses[PROTECTION]
     assert any("sent" in s for unit, s in statuses.items() if unit != PROTECTION)  # the others still reminded
+
+
+def answer(page, url: str, shot_name: str | None, shot, **fields: str) -> str:
+    page.goto(url)
+    for name, value in fields.items():
+        page.fill(f"[name={name}]", value)
+    if shot_name:
+        shot(page, shot_name)
+    page.click("button[type=submit]")
+    return page.content()
+
+
+def review(page, console: str, button: str, reason: str = "") -> str:
+    page.goto(console + "/approvals")
+    if reason:
+        page.fill("[name=reason]", reason)
+    page.click(f"button:has-text('{button}')")
+    return page.content()
+
+
+def test_an_extension_moves_the_reminders_and_a_return_is_told_and_reminded_again(office, robot, page, shot):
+    replay("2024-06-20", "2024-06-20")
+    [june] = contents(robot, key=FUZHOU_KEY)
+    assert "节点编号：M8" in june
+    done = answer(page, link(june, "申请延期", "M8"), "06-申请延期", shot, name="李四", new_due="2024-07-31",
+                  reason="需等待省局批复")
+    assert "延期" in done
+    log_in(page, office)
+    assert "已同意延期至 2024-07-31" in review(page, office, "同意延期")
+    start = len(robot.received)
+    replay("2024-06-21", "2024-06-30")
+    told, *june_rest = contents(robot, start, FUZHOU_KEY)
+    assert "截止日期调整为 2024-07-31（原定 2024-06-30）" in told
+    assert all("节点编号：M8" not in c for c in june_rest)  # no longer reminded for June
+    start = len(robot.received)
+    replay("2024-07-01", "2024-07-31")
+    july = [c for c in contents(robot, start, FUZHOU_KEY) if "节点编号：M8" in c]
+    assert july and "2024-07-31" in july[0]  # reminded again before the new date
+
+    unit = page.context.browser.new_page()  # the unit's own browser, not the admin's session
+    submitted = answer(unit, link(july[-1], "办结", "M8"), None, shot, name="李四", note="已完成")
+    assert "待审核" in submitted, re.sub(r"<[^>]+>", " ", submitted)[-1500:]
+    assert "办结已退回" in review(page, office, "退回", "缺少印发文件 <@all>")
+    start = len(robot.received)
+    replay("2024-08-01", "2024-08-31")
+    returned, *after = contents(robot, start, FUZHOU_KEY)
+    assert "办结被退回" in returned and "缺少印发文件 ＜＠all＞" in returned and "[办结](" in returned
+    assert any("节点编号：M8" in c for c in after)  # overdue since 07-31: reminded again in August
