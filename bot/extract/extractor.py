@@ -5,8 +5,6 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 from datetime import date, datetime
-from itertools import islice
-
 from dateutil.rrule import rrulestr
 
 from bot.extract.actions import governed_spans
@@ -100,11 +98,18 @@ def _is_range_end(m: Milestone) -> bool:
     return m.matched_by.endswith("due at the range end")
 
 
-def _restated(m: Milestone, once_dues: set[date]) -> bool:
-    """A recurring `m` whose every remaining occurrence is also stated as a dated deadline."""
-    occurrences = rrulestr(m.rule, dtstart=datetime.combine(m.due, datetime.min.time()))
-    dues = [d.date() for d in islice(occurrences, len(once_dues) + 1)]
-    return 1 < len(dues) <= len(once_dues) and set(dues) <= once_dues
+_LISTED_WITHIN = 40  # characters after a recurring phrase where its listed dates stand
+
+
+def _listed(m: Milestone, milestones: list[Milestone]) -> bool:
+    """A recurring `m` right followed by two or more of its own dates, "每季度末（分别在6月、9月…）"."""
+    near = [o for o in milestones
+            if o.kind == ONCE and o.source == m.source and 0 <= o.start - m.end <= _LISTED_WITHIN]
+    if len(near) < 2 or near[0].start - m.end > _LISTED_WITHIN // 4:
+        return False
+    year_start = datetime(m.due.year, 1, 1)
+    occurrences = {d.date() for d in rrulestr(m.rule, dtstart=year_start)}
+    return all(o.due in occurrences for o in near)
 
 
 def one_deadline_per_date(milestones: list[Milestone]) -> list[Milestone]:
@@ -115,12 +120,11 @@ def one_deadline_per_date(milestones: list[Milestone]) -> list[Milestone]:
     ("每季度末（分别在6月、9月和12月底）") is the listed dates. Two different deadlines that
     fall on one date in one cell ("6月底前完成甲；6月底前完成乙") stay two.
     """
-    once = [m for m in milestones if m.kind == ONCE]
-    once_dues = {m.due for m in once}
-    stated = {m.due for m in once if not _is_range_end(m)}
+    stated = {m.due for m in milestones if m.kind == ONCE and not _is_range_end(m)}
+    listed = {m.rule for m in milestones if m.kind == RECURRING and _listed(m, milestones)}
     kept, rules = [], set()
     for m in milestones:
-        if m.kind == RECURRING and (m.rule in rules or _restated(m, once_dues)):
+        if m.kind == RECURRING and (m.rule in rules or m.rule in listed):
             continue
         if m.kind == ONCE and _is_range_end(m) and m.due in stated:
             continue

@@ -38,12 +38,15 @@ class Tail:
 
 
 def _start(value, words: str):
-    """The first day a start names: "7月1日起" that day, "6月起" the 1st of June; coarser starts
-    ("下半年起") are not dated, so they only keep the words from being read as a deadline."""
+    """The first day a start names: "7月1日起" that day, "6月起" the 1st of June, "第二季度起"
+    1 April; coarser starts ("下半年起") are not dated, so they only keep the words from being
+    read as a deadline."""
     if not isinstance(value, date):
         return NOT_DEADLINE
     if re.search(r"\d[日号]", words):
         return Start(value)
+    if "季度" in words:
+        return Start(date(value.year, value.month - 2, 1))
     return Start(value.replace(day=1)) if "月" in words else NOT_DEADLINE
 
 
@@ -68,7 +71,8 @@ TAILS = (
     Tail("以来", re.compile(r"以来|以后|之后|后(?!续)"), False, True, lambda v, ctx, words: (NOT_DEADLINE, ""),
          (("6月份以来查处案件", None), ("7月1日后受理的申请", None))),
     Tail("起", re.compile(r"起(?!草)|开始"), False, True, lambda v, ctx, words: (_start(v, words), ""),
-         (("自7月1日起施行", None), ("自8月起,每月10日前报送", "FREQ=MONTHLY;BYMONTHDAY=10;UNTIL=20241231"))),
+         (("自7月1日起施行", None), ("自8月起,每月10日前报送", "FREQ=MONTHLY;BYMONTHDAY=10;UNTIL=20241231"),
+          ("从第二季度起,每个季度第1个月的20日前报送", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=20;UNTIL=20241231"))),
     Tail("时段名称", re.compile(_PERIOD_NOUNS), False, False, lambda v, ctx, words: (PeriodName(_first_due(v)), "period-name"),
          (("报送上半年工作总结", "period-name"), ("做好一季度数据统计", "period-name"),
           ("综合处要于2月底前印发全年重点工作任务台账", "2024-02-29 period-name"),

@@ -24,7 +24,7 @@ END_OF_ITEMS = re.compile(
 _TITLE_END = re.compile(r"[。：:；;]")
 _CLAUSE_END = re.compile(r"[，,]")
 _TITLE_MAX = 40
-_HEADING_MAX = 26  # a 公文 line holds 28 characters: a wrapped line is full and punctuated
+HEADING_MAX = 26  # a 公文 line holds 28 characters: a wrapped line is full and punctuated
 _STAGE_RANK = 1.5
 
 
@@ -44,7 +44,7 @@ def split_title(text: str) -> str:
 def is_heading(line: str) -> bool:
     """A short line with no sentence punctuation ("组织保障"), not a line wrapped mid-sentence."""
     line = line.strip()
-    return 0 < len(line) <= _HEADING_MAX and not re.search(r"[。：:；;，,、]", line)
+    return 0 < len(line) <= HEADING_MAX and not re.search(r"[。：:；;，,、]", line)
 
 
 @dataclass

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from bot.ingest.cleanup import join_spaces
-from bot.ingest.hierarchy import END_OF_ITEMS, Node, build_tree, numbering_flags, paragraphs, split_title
+from bot.ingest.hierarchy import (END_OF_ITEMS, HEADING_MAX, Node, build_tree, is_heading, numbering_flags,
+                                  paragraphs, split_title)
 from bot.ingest.prose_units import (UnitsFound, is_bare_units, subject_units, take_line, take_parentheticals,
                                      take_trailing_labels, unbracket_labels)
 from bot.model import Flag, Task
@@ -75,8 +76,10 @@ def _not_a_task(node: Node) -> bool:
 
 
 def _substantive(node: Node) -> bool:
-    """More than a heading: a sentence after the headline, or a date."""
-    return is_dated(node.text) or len(node.text) > len(node.title) + 1
+    """More than a heading: a sentence after the headline, a date, or a last-level item of one
+    long sentence ("二、…会议决策事项承办落实情况在30个工作日内上报。")."""
+    return (is_dated(node.text) or len(node.text) > len(node.title) + 1
+            or not node.children and not is_heading(node.text) and len(node.text) > HEADING_MAX)
 
 
 def _measures_only(node: Node) -> bool:

@@ -77,6 +77,9 @@ SUBJECT_EXAMPLES = (
     ("各设区市政府对排查出的问题逐项整改。", ["各设区市政府"]),
     ("各主要责任单位要对照目标任务制订方案。", ["各主要责任单位"]),
     ("区绩效考评机构要将目标任务纳入考核。", ["区绩效考评机构"]),
+    ("各责任单位主要负责人切实履行第一责任人职责。", ["各责任单位"]),
+    ("重点项目进展情况，由各项目牵头单位每月10日前报送。", ["各项目牵头单位"]),
+    ("区领导批示件由区政府办公室按要求办理。", ["区政府办公室"]),
     ("各牵头单位和汇总单位要及时报告，市住房和城乡建设局要于6月底前报送。", ["各牵头单位", "汇总单位", "市住房和城乡建设局"]),
     ("各级各部门要提高站位，各级要于9月底前完成。", ["各级各部门"]),
     ("各相关单位也要完善督导机制，各县区还要于9月底前报送。", ["各相关单位", "各县区"]),
@@ -182,12 +185,12 @@ def take_line(line: str, found: UnitsFound) -> bool:
 
 
 _NAME = rf"(?:各[{HAN}（）()、]{{1,14}}?|[{HAN}（）()]{{1,18}}?(?:{_UNIT_END}))"
-_VERB = (r"(?:(?<![主重需只纲概摘])要|须|需|必须|应|应当|负责|牵头|做好|抓好|组织|对(?![接于应照标外口象])|于"
-         r"|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合|\d{1,2}月|每(?=[月周季年旬半两])|[：:])")  # 主要 is no 要
+_VERB = (r"(?:(?<![主重需只纲概摘])要|须|需|必须|应|应当|负责(?!人|同志)|(?=(?:主要)?负责(?:人|同志))|牵头(?!单位|部门)|做好|抓好"
+         r"|组织|对(?![接于应照标外口象])|于|在(?=\d|[一二三四五六七八九十]+月)|将|按|会同|配合(?!单位|部门)|\d{1,2}月|每(?=[月周季年旬半两])|[：:])")  # 主要 is no 要; "X主要负责人" names X
 _SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:\n]))\s*(?:[一二三四五六七八九十]是)?(?:请|由)?"
                       rf"(?P<names>{_NAME}(?:[、及]{_NAME})*)(?:也|还|都)?{_VERB}")
 # "各项任务", "各级" alone, a label; "各牵头单位的方案务于…": 的 names a thing the unit owns.
-_NOT_A_UNIT = re.compile(rf"^(?:各项|各类|各种|各个)|^各级(?!.*(?:{_UNIT_END})$)|^(?:{UNIT_LABEL})$|.*的")
+_NOT_A_UNIT = re.compile(rf"^(?:各项(?!目)|各类|各种|各个)|^各级(?!.*(?:{_UNIT_END})$)|^(?:{UNIT_LABEL})$|.*的")
 
 
 _UNIT_AT_END = re.compile(f"(?:{_UNIT_END})$")
@@ -205,6 +208,7 @@ def subject_units(text: str) -> list[str]:
     found: dict[str, None] = {}
     for match in _SUBJECT.finditer(text):
         for name in (n for part in match.group("names").split("及") for p in _split_and(part) for n in split_names(p)):
+            name = name.rsplit("由", 1)[-1]  # "批示件由承办单位按…": the unit follows 由
             if len(name) >= 2 and not _NOT_A_UNIT.match(name):
                 found.setdefault(name, None)
     return list(found)
