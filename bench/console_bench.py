@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -66,8 +67,7 @@ def main() -> int:
     app = create_app(clock=lambda: datetime(2024, 6, 20, 1, tzinfo=timezone.utc))
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0] if 'type="hidden" value="' in page \
-        else page.split('value="')[1].split('"')[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     assert client.post("/login", data={"username": "bench", "password": "bench-password-2024",
                                        "csrf_token": token}).status_code == 302
     failed = False

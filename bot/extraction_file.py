@@ -146,3 +146,11 @@ def extraction_from_json(data: bytes, source: str) -> Extraction:
     )
     warnings = [_flag(r, w, f"warnings[{i}]") for i, w in enumerate(r.field(top, "warnings", list, "顶层", default=[]))]
     return Extraction(document, milestones, warnings)
+
+
+def stored_reading(reading: dict, source: str, sha256: str) -> Extraction:
+    """An Extraction kept in the database as JSON (a document's reading, a pending upload),
+    with the hash of the file it was read from, so an unchanged re-import is still recognised."""
+    extraction = extraction_from_json(json.dumps(reading, ensure_ascii=False).encode("utf-8"), source)
+    extraction.document.sha256 = sha256
+    return extraction

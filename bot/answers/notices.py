@@ -14,7 +14,7 @@ from bot.answers import flows
 from bot.answers.links import links_for, public_base_url
 from bot.config.settings import Settings
 from bot.notify.base import Message
-from bot.notify.render import inert_markdown, inert_text, safe_url, short_title
+from bot.notify.render import inert_markdown, inert_text, markdown_links, safe_url, short_title
 from bot.store.answer_models import AnswerRequest
 from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, unit_contacts
@@ -49,7 +49,7 @@ def decision_message(request: AnswerRequest, settings: Settings, links: dict[str
                 *(f"> {label}：{inert_markdown(value)}" for label, value in facts)]
     text = [f"【{subject}】{inert_text(mu.unit.name)}", *(f"{label}：{inert_text(value)}" for label, value in facts)]
     if shown:
-        markdown.append("> 办理：" + "｜".join(f"[{label}]({safe_url(url)})" for label, url in shown))
+        markdown.extend(markdown_links(tuple(shown)))
         text.extend(f"{label}：{safe_url(url)}" for label, url in shown)
     return Message(unit=mu.unit.name, subject=subject, markdown="\n".join(markdown), text="\n".join(text),
                    notice=f"【督办提醒】{inert_text(mu.unit.name)}：{headline}，详见上一条消息。")

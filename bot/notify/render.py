@@ -157,7 +157,7 @@ def _markdown_entry(n: int, title: str, item: ReminderItem) -> str:
     return f'**{n}. {title}** <font color="{colour}">{days_phrase(item.days_left)}</font>'
 
 
-def _markdown_links(links: tuple[tuple[str, str], ...]) -> list[str]:
+def markdown_links(links: tuple[tuple[str, str], ...]) -> list[str]:
     return ["> 办理：" + "｜".join(f"[{label}]({safe_url(url)})" for label, url in links)] if links else []
 
 
@@ -167,7 +167,7 @@ def _text_links(links: tuple[tuple[str, str], ...]) -> list[str]:
 
 
 MARKDOWN = _Style(inert_markdown, "### {title}｜{unit}", _markdown_entry, "> {label}：{value}", "`{done}`",
-                  _markdown_links, "[{label}]({url})")
+                  markdown_links, "[{label}]({url})")
 TEXT = _Style(inert_text, "【{title}】{unit}", lambda n, title, item: f"{n}. {title}（{days_phrase(item.days_left)}）",
               "   {label}：{value}", "{done}", _text_links, "{label}：{url}")
 

@@ -166,16 +166,11 @@ def stored_corrections(session: Session, document_id: int) -> list[Correction]:
 
 def reading_of(document) -> Extraction:
     """The stored reading of a document (before corrections), as an Extraction."""
-    import json
-
-    from bot.extraction_file import extraction_from_json
+    from bot.extraction_file import stored_reading
 
     if not document.reading:
         raise DubanError(f"《{document.title}》是在保存原始读取结果之前导入的，请重新导入该文件后再修改")
-    extraction = extraction_from_json(json.dumps(document.reading, ensure_ascii=False).encode("utf-8"),
-                                      document.source or document.title)
-    extraction.document.sha256 = document.sha256
-    return extraction
+    return stored_reading(document.reading, document.source or document.title, document.sha256)
 
 
 def add_correction(session: Session, document, kind: str, value: dict, *, actor: str, reason: str = "",

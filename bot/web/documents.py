@@ -15,7 +15,7 @@ from wtforms import DateField, IntegerField, RadioField
 from wtforms.validators import NumberRange, Optional
 
 from bot.errors import DubanError
-from bot.extraction_file import extraction_from_json
+from bot.extraction_file import stored_reading
 from bot.model import IMPLICIT
 from bot.plan.imports import import_extraction
 from bot.plan.replan import plan_context, replan_at
@@ -99,10 +99,7 @@ def confirm(token: str):
     pending = g.db.get(PendingUpload, token)
     if pending is None or pending.actor != g.user.username:
         abort(404)
-    import json
-
-    extraction = extraction_from_json(json.dumps(pending.reading, ensure_ascii=False).encode("utf-8"), pending.name)
-    extraction.document.sha256 = pending.sha256
+    extraction = stored_reading(pending.reading, pending.name, pending.sha256)
     try:
         report = import_extraction(g.db, extraction, settings=g.settings, as_of=g.now, actor=g.user.username,
                                    mode=pending.mode)
