@@ -23,3 +23,9 @@ def extended_dues(session: Session, milestone_ids: list[int]) -> dict[int, dict[
     for milestone_id, unit_id, due in rows:
         out.setdefault(milestone_id, {})[unit_id] = due
     return out
+
+
+def unit_dues(session: Session, unit_id: int, milestone_ids: list[int]) -> dict[int, date]:
+    """{milestone_id: extended due} of one unit (its calendar feed shows these dates)."""
+    return {mid: by_unit[unit_id] for mid, by_unit in extended_dues(session, milestone_ids).items()
+            if unit_id in by_unit}

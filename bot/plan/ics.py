@@ -6,7 +6,7 @@ imported instead of duplicating them.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
@@ -35,20 +35,27 @@ def _alarm(trigger: timedelta, text: str) -> Alarm:
 
 
 def unit_calendar(unit: str, milestones: list[Milestone], lead_days: dict[int, tuple[int, ...]],
-                  settings: Settings, stamp: datetime) -> bytes:
-    """All-day events on each due date; alarms at the send time of day, `lead` days before."""
+                  settings: Settings, stamp: datetime, extended: dict[int, date] | None = None) -> bytes:
+    """All-day events on each due date; alarms at the send time of day, `lead` days before.
+
+    `extended` holds the unit's approved extensions (milestone id → its own due date): the
+    event sits on that date, not on the milestone's, and no longer repeats.
+    """
     cal = _calendar(f"督办提醒 · {unit}")
     send = timedelta(hours=settings.send_time.hour, minutes=settings.send_time.minute)
     for m in milestones:
+        due = (extended or {}).get(m.id, m.due)
+        moved = f"（已批准延期，原定 {m.due}）" if due != m.due else ""
         event = Event()
         event.add("uid", f"duban-m{m.id}-{_uid_part(unit)}@{UID_DOMAIN}")
         event.add("dtstamp", stamp.astimezone(timezone.utc))
-        event.add("dtstart", m.due)
-        event.add("dtend", m.due + timedelta(days=1))
+        event.add("dtstart", due)
+        event.add("dtend", due + timedelta(days=1))
         event.add("summary", f"【督办】{m.task.no or ''} {m.action or m.task.title}".strip())
-        event.add("description", f"任务: {m.task.title}\n时限: {m.expr or '年度任务'}（{m.due}）\n"
-                                 f"来源: 《{m.task.document.title}》\n完成后请告知管理员标记: python -m bot done M{m.id}")
-        if m.rule:
+        event.add("description", f"任务: {m.task.title}\n时限: {m.expr or '年度任务'}（{due}）{moved}\n"
+                                 f"来源: 《{m.task.document.title}》\n"
+                                 "签收、报送进展、办结和申请延期：请用提醒消息中的链接或本单位的督办事项页面。")
+        if m.rule and not moved:
             event.add("rrule", vRecur.from_ical(m.rule))
         for lead in lead_days[m.id]:
             event.add_component(_alarm(send - timedelta(days=lead), f"{m.expr or '年度任务'}：还有 {lead} 天" if lead else "今天到期"))

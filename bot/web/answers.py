@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.answers import attachments, flows, tokens
+from bot.answers.dues import unit_dues
 from bot.answers.links import CALENDAR, ITEM_ACTIONS, PAGE, calendar_link, effective_due, url
 from bot.plan.ics import unit_calendar
 from bot.plan.replan import load_lead_times
@@ -227,7 +228,7 @@ def calendar(token: str):
     milestones = [mu.milestone for mu in _unit_items(g.db, row.unit_id) if mu.done_at is None]
     leads = load_lead_times(g.db, g.settings)
     body = unit_calendar(row.unit.name, milestones, {m.id: leads.for_(row.unit.name, m.kind) for m in milestones},
-                         g.settings, g.now)
+                         g.settings, g.now, unit_dues(g.db, row.unit_id, [m.id for m in milestones]))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=duban.ics"})
 
 
