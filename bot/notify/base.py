@@ -22,6 +22,15 @@ from bot.errors import DubanError
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (the scheduled 督办通报): email attaches it, a WeCom robot sends it as a file."""
+
+    filename: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Message:
     """One reminder for one recipient unit, rendered once for every channel.
 
@@ -29,6 +38,8 @@ class Message:
     adapt it), `text` the plain rendering, `html` the email body (None: the email
     channel wraps `text`). `mentions` are mobile numbers to @ where the channel can.
     `notice` is the short line sent with the @mentions (defaults to the subject).
+    `attachments` go where the channel can carry files (`Channel.files`); the others
+    send the text alone, which must then say where the file is.
     """
 
     unit: str
@@ -38,6 +49,7 @@ class Message:
     html: str | None = None
     mentions: tuple[str, ...] = ()
     notice: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +178,7 @@ class Channel(ABC):
     A concrete channel sets `kind` (its key in contacts.yaml, the database and the CLI),
     `label` (its Chinese name), `fields` (what the admin configures; the constructor takes
     them as `target` and keyword options) and `codes` (its far end's error codes).
-    `configurable` False keeps a channel out of contacts (the console preview).
+    `files` True: it delivers attachments. `configurable` False keeps a channel out of contacts (the console preview).
     """
 
     kind: str = ""
@@ -174,6 +186,7 @@ class Channel(ABC):
     fields: tuple[ConfigField, ...] = ()
     codes: Mapping[int, Outcome] = {}
     configurable: bool = True
+    files: bool = False  # True: sends a Message's attachments (email, WeCom); else the text alone
 
     @classmethod
     def field(cls, name: str) -> ConfigField:

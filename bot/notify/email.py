@@ -78,6 +78,7 @@ def _flag(value, name: str) -> bool:
 class EmailChannel(Channel):
     kind = "email"
     label = "邮件"
+    files = True
     fields = (ConfigField(TARGET, "收件地址", "一个或多个邮箱，用逗号分隔；SMTP 服务器在环境变量 DUBAN_SMTP_* 中设置",
                           addresses, required=True),)
 
@@ -131,7 +132,7 @@ class EmailChannel(Channel):
         self.timeout = float(timeout)
 
     def build(self, message: Message) -> EmailMessage:
-        """The MIME message: Chinese subject (RFC 2047), text plus HTML, Message-ID, Date."""
+        """The MIME message: Chinese subject (RFC 2047), text plus HTML, Message-ID, Date, then the attachments."""
         mail = EmailMessage()
         local, _, domain = self.sender.partition("@")
         mail["Subject"] = message.subject
@@ -142,6 +143,9 @@ class EmailChannel(Channel):
         mail.set_content(message.text)
         html = message.html or f"<pre style=\"font-family: sans-serif\">{escape(message.text)}</pre>"
         mail.add_alternative(html, subtype="html")
+        for attachment in message.attachments:
+            maintype, _, subtype = attachment.mime.partition("/")
+            mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
         return mail
 
     def _connect(self, limit: deadline.Deadline) -> smtplib.SMTP:

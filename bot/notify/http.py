@@ -179,12 +179,22 @@ def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> Http
     answer is too large or the certificate is refused. No automatic retries or redirects:
     a robot post is not idempotent, and the dispatcher's backoff decides when to try again.
     """
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return _post(url, json.dumps(payload, ensure_ascii=False).encode("utf-8"), HEADERS, timeout)
+
+
+def post_file(url: str, field: str, filename: str, content: bytes, mime: str,
+              timeout: float = DEFAULT_TIMEOUT) -> HttpReply:
+    """POST one file as multipart/form-data (a robot's upload_media), under the same rules as `post_json`."""
+    body, content_type = urllib3.encode_multipart_formdata({field: (filename, content, mime)})
+    return _post(url, body, {"Content-Type": content_type}, timeout)
+
+
+def _post(url: str, data: bytes, headers: dict, timeout: float) -> HttpReply:
     parts = urlsplit(url)
     manager = _manager(_proxy(parts.scheme, parts.hostname or ""))
     limit = _current.limit = deadline.start(timeout)
     try:
-        response = manager.urlopen("POST", url, body=data, headers=HEADERS, timeout=timeout, retries=False,
+        response = manager.urlopen("POST", url, body=data, headers=headers, timeout=timeout, retries=False,
                                    redirect=False, preload_content=False)
         try:
             raw = _read_bounded(response)

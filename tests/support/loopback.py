@@ -3,17 +3,21 @@
 For tests, benchmarks and rehearsals without an account. It records every request
 (path, query, parsed JSON, arrival time on a given clock) and answers like the real
 service: HTTP 200 with `errcode` 0 (WeCom, DingTalk) or `code` 0 (Feishu paths), or
-whatever replies a test scripts (error codes, HTTP 500, slow answers). It does not
-log requests: their URLs carry keys.
+whatever replies a test scripts (error codes, HTTP 500, slow answers). A WeCom
+upload_media request (multipart) is answered with a fresh media_id; `uploaded(received)`
+reads its file back. It does not log requests: their URLs carry keys.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import ssl
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -42,12 +46,27 @@ class Received:
     body: Any  # parsed JSON, None if the request was not JSON
     raw: bytes
     at: float
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def success_body(path: str) -> dict:
     if "/open-apis/bot/" in path:
         return {"code": 0, "msg": "success", "data": {}}
+    if path.endswith("/upload_media"):
+        return {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": f"media-{next(_media_ids)}",
+                "created_at": str(int(time.time()))}
     return {"errcode": 0, "errmsg": "ok"}
+
+
+_media_ids = itertools.count(1)
+
+
+def uploaded(received: Received) -> tuple[str, bytes]:
+    """(filename, content) of an upload_media request's file part."""
+    head = f"Content-Type: {received.headers['content-type']}\r\n\r\n".encode()
+    message = BytesParser(policy=default).parsebytes(head + received.raw)
+    part = next(message.iter_parts())
+    return part.get_filename(), part.get_content()
 
 
 class _Server(ThreadingHTTPServer):
@@ -151,7 +170,7 @@ class LoopbackRobot:
                 except ValueError:
                     body = None
                 url = urlsplit(self.path)
-                received = Received(url.path, dict(parse_qsl(url.query)), body, raw, robot.clock())
+                received = Received(url.path, dict(parse_qsl(url.query)), body, raw, robot.clock(), dict(self.headers))
                 reply = robot._answer(received)
                 if reply.delay:
                     time.sleep(reply.delay)
