@@ -1,7 +1,8 @@
 """Files a unit sends with 进展 or 办结: size-limited, of a few document and image types, kept
 under the attachments folder by their SHA-256 (never inside the database rows).
 
-Folder: DUBAN_ATTACHMENTS_DIR, else the setting `attachments_dir`, else data/attachments.
+Folder: DUBAN_ATTACHMENTS_DIR, else the setting `attachments: dir:`, else data/attachments;
+size: the setting `attachments: limit_mb:` (default 10 MB).
 The type is judged by the file's first bytes as well as its name, so a renamed page or
 program is refused; the admin downloads a file as an attachment, never rendered inline.
 """
@@ -15,12 +16,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.answers.flows import AnswerRefused
-from bot.config.settings import Settings
+from bot.config.settings import ATTACHMENT_LIMIT_MB, Settings
 from bot.store.answer_models import Attachment
 
 FOLDER_ENV = "DUBAN_ATTACHMENTS_DIR"
 DEFAULT_FOLDER = "data/attachments"
-LIMIT_MB = 10
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNATURES = {
     ".pdf": (b"%PDF-",), ".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -31,11 +31,11 @@ ALLOWED = "、".join(SIGNATURES)
 
 
 def folder(settings: Settings | None) -> Path:
-    return Path(os.environ.get(FOLDER_ENV) or getattr(settings, "attachments_dir", "") or DEFAULT_FOLDER)
+    return Path(os.environ.get(FOLDER_ENV) or (settings.attachments_dir if settings else "") or DEFAULT_FOLDER)
 
 
 def limit_bytes(settings: Settings | None) -> int:
-    return int(getattr(settings, "attachment_limit_mb", LIMIT_MB) or LIMIT_MB) * 1024 * 1024
+    return (settings.attachment_limit_mb if settings else ATTACHMENT_LIMIT_MB) * 1024 * 1024
 
 
 def _checked_type(name: str, data: bytes) -> None:

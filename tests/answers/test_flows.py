@@ -42,7 +42,7 @@ def test_every_answer_is_an_event_with_who_and_when(db, clock):
     clock.advance(hours=2)
     flows.report_progress(db, mu, "王五", "已起草", 30, None, clock.now)
     clock.advance(hours=2)
-    flows.submit_done(db, mu, "王五", "已印发", None, clock.now)
+    flows.submit_done(db, mu, "王五", "已印发", None, clock.now, load_settings())
     with pytest.raises(flows.AnswerRefused, match="正在等待督办部门审核"):
         flows.report_progress(db, mu, "王五", "再报一次", None, None, clock.now)
     item = db.scalar(select(UnitItem).where(UnitItem.milestone_unit_id == mu.id))
@@ -70,7 +70,8 @@ def test_status_json_shows_each_unit_by_milestone_state_and_the_original_date(ap
         request = flows.request_extension(db, mu, "李四", date(2024, 7, 31), "等待批复", clock.now, date(2024, 6, 20))
         flows.decide(db, request, flows.APPROVED, "", "admin", load_settings(), clock.now)
         flows.acknowledge(db, mu_of(db, 8, "厦门市知识产权管理部门"), "赵六", clock.now)
-        done = flows.submit_done(db, mu_of(db, 13, "知识产权保护处"), "王五", "已印发", None, clock.now)
+        done = flows.submit_done(db, mu_of(db, 13, "知识产权保护处"), "王五", "已印发", None, clock.now,
+                                 load_settings())
         flows.decide(db, done, flows.APPROVED, "", "admin", load_settings(), clock.now)
     out = json.loads(cli_run("status", "--format", "json", "--as-of", "2024-07-05").output)
     by = {(i["milestone"], i["unit"]): i for i in out["items"]}

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.plan.states import DONE, OPEN_REMINDER
+from bot.plan.states import OPEN_REMINDER
 from bot.store.answer_models import UnitItem
 from bot.store.console_models import AuditEntry
 from bot.store.models import MilestoneUnit, Reminder, Unit
@@ -45,7 +45,7 @@ def test_an_approved_done_stops_that_units_reminders_only(app, admin, clock):
     unit = app.test_client()
     assert post(unit, links["done"], name="张三", note="协作机制已建立，文件已印发").status_code == 200
     assert item(app, 13, PROTECTION)[0].state == "pending_review"
-    assert any(r.status in OPEN_REMINDER for r in reminders(app, 13, PROTECTION))  # reminded until approved
+    assert not any(r.status in OPEN_REMINDER for r in reminders(app, 13, PROTECTION))  # paused while reviewed
     queue = admin.get("/approvals").get_data(as_text=True)
     assert "协作机制已建立，文件已印发" in queue and "办结审核" in queue
     answer = decide(admin, "approved")
@@ -53,7 +53,7 @@ def test_an_approved_done_stops_that_units_reminders_only(app, admin, clock):
     found, mu = item(app, 13, PROTECTION)
     assert found.state == "done" and (mu.done_at, mu.done_by) == (clock.now, "admin")
     mine = reminders(app, 13, PROTECTION)
-    assert mine and not any(r.status in OPEN_REMINDER for r in mine) and any(r.status == DONE for r in mine)
+    assert mine and not any(r.status in OPEN_REMINDER for r in mine)
     assert any(r.status in OPEN_REMINDER for r in reminders(app, 13, FUZHOU))
     assert "没有待审核" in admin.get("/approvals").get_data(as_text=True)
     page = unit.get(links["page"]).get_data(as_text=True)
