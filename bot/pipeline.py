@@ -40,13 +40,15 @@ def extract_document(
     directory: Directory | None = None,
     text: bool = False,
     implicit_due: tuple[int, int] | None = None,
+    session=None,
 ) -> Extraction:
     """Read (unless given a Document), fill units, extract milestones, gather every warning.
 
     `year` and `doc_date` override what the document says; `implicit_due` (month, day) is
     the due date of undated tasks, by default `implicit_due` from the office's settings.yaml.
     Without a `directory`, the office's one is used, or none (names as written, and a note)
-    when no office is configured here: reading a document needs no set-up.
+    when no office is configured here: reading a document needs no set-up. With a store
+    `session` the directory also knows the aliases saved in the console (bot/store/aliases.py).
     """
     from bot.config.settings import load_settings
     from bot.extract import extract_task
@@ -56,8 +58,14 @@ def extract_document(
     document.year = _working_year(document, year, document.doc_date)
     warnings: list[Flag] = list(document.flags)
     if directory is None:
-        directory, note = reading_directory()
+        if session is None:
+            directory, note, unused = *reading_directory(), []
+        else:
+            from bot.store.aliases import reading_directory_of
+
+            directory, note, unused = reading_directory_of(session)
         warnings += [Flag("no-directory", note)] if note else []
+        warnings += [Flag("alias-unused", why) for why in unused]
     warnings += assign_units(document, directory)
     ctx = Context(year=document.year, doc_date=document.doc_date,
                   implicit_due=implicit_due or load_settings().implicit_due)

@@ -111,6 +111,7 @@ def export(output) -> None:
     """把数据库中的联系方式、提前量、管理员和日历调整导出为 YAML（与配置目录的格式相同）。
 
     用 contacts set 等命令做的修改只在数据库中；导出到配置目录后，下次 config apply 就不会覆盖它们。
+    控制台核对页保存的单位简称写入 units.yaml（仅在有这样的简称时；注释不保留，原文件另存为 .bak）。
     密钥以 ${变量名} 的引用导出；直接粘贴的 key 在屏幕输出中遮盖，只有写入文件（-o）时保留原值。
 
     \b
@@ -122,11 +123,14 @@ def export(output) -> None:
 
     from bot.cli.store_options import store_session
     from bot.config.admin.export import Exporter
-    from bot.config.paths import CONTACTS, SETTINGS
+    from bot.config.paths import CONTACTS, SETTINGS, UNITS, units_file
 
     with store_session() as (session, settings):
         exporter = Exporter(session, masked=not output)
         docs = {CONTACTS: exporter.contacts(), SETTINGS: exporter.settings(settings)}
+        units = exporter.units(units_file())
+        if units is not None:
+            docs[UNITS] = units
     texts = {name: "# 由 python -m bot config export 生成\n" + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
              for name, doc in docs.items()}
     if not output:

@@ -8,8 +8,9 @@ from bot.cli.store_options import actor_name, as_of_option, by_option, parse_day
 from bot.output import JSON, dumps, format_option
 
 
-def _read(path: str, year: int | None, doc_date: str | None):
-    """The Extraction to store: a task list read afresh, or the (corrected) JSON of `extract`."""
+def _read(path: str, year: int | None, doc_date: str | None, session):
+    """The Extraction to store: a task list read afresh (units.yaml plus the console's aliases),
+    or the (corrected) JSON of `extract`."""
     if path == "-" or path.lower().endswith(".json"):
         from bot.extraction_file import extraction_from_json
         from bot.ingest import MAX_BYTES
@@ -25,7 +26,7 @@ def _read(path: str, year: int | None, doc_date: str | None):
         return extraction_from_json(data, name)
     from bot.pipeline import extract_document
 
-    return extract_document(path, year=year, doc_date=parse_day(doc_date, "--doc-date"))
+    return extract_document(path, year=year, doc_date=parse_day(doc_date, "--doc-date"), session=session)
 
 
 @click.command("import")
@@ -56,8 +57,8 @@ def import_(path, year, doc_date, as_of, mode, actor, fmt):
     """
     from bot.plan.imports import import_extraction
 
-    extraction = _read(path, year, doc_date)
     with store_session(create=True) as (session, settings):
+        extraction = _read(path, year, doc_date, session)
         report = import_extraction(session, extraction, settings=settings,
                                    as_of=resolve_as_of(as_of, settings), actor=actor_name(actor), mode=mode or "")
     if fmt == JSON:

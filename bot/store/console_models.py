@@ -11,6 +11,7 @@ audit_entries    who changed what, when, before → after (JSON), for every admi
 app_secrets      the key that signs cookies and forms, made once and shared by all processes
 corrections      what a person changed in what was read (see bot/store/corrections.py)
 pending_uploads  an uploaded file's reading, shown as a preview until the admin imports it
+directory_aliases  aliases saved from the review screen, added to units.yaml for every import (history kept)
 """
 from __future__ import annotations
 
@@ -106,3 +107,19 @@ class AppSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class DirectoryAlias(Base):
+    """An alias saved in the console (review screen): `alias` is another way documents write
+    `unit`, a unit of units.yaml. Rows are never deleted: a removed alias keeps who removed it
+    and when, so the units page and the audit tell what documents were read with."""
+
+    __tablename__ = "directory_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200), index=True)  # in name_key form (bot/names.py)
+    unit: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[str | None] = mapped_column(String(64))

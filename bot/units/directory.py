@@ -45,6 +45,7 @@ class Match:
 class Directory:
     def __init__(self, entries: list[tuple[Entry, list[str]]], source: str = ""):
         self.source = source
+        self._entries = entries
         self._by_key: dict[str, Match] = {}
         for entry, aliases in entries:
             self._add(entry.name, Match(entry, GROUP if entry.is_group else CANONICAL))
@@ -64,6 +65,15 @@ class Directory:
             other = self._by_key[key].entry.name
             raise DubanError(f"单位目录 {self.source}: 名称「{name}」同时属于「{other}」和「{match.entry.name}」；一个写法只能对应一个单位")
         self._by_key.setdefault(key, match)
+
+    def with_aliases(self, aliases: list[tuple[str, str]]) -> Directory:
+        """A copy that also knows each (alias, unit) pair; the caller has checked that every
+        unit is one of this directory's and no alias names another entry."""
+        extra: dict[str, list[str]] = {}
+        for alias, unit in aliases:
+            extra.setdefault(unit, []).append(alias)
+        return Directory([(e, [*a, *extra.get(e.name, [])] if not e.is_group else a) for e, a in self._entries],
+                         self.source)
 
     def lookup(self, name: str) -> Match | None:
         return self._by_key.get(name_key(name))

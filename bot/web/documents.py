@@ -58,7 +58,7 @@ def _read(form: UploadForm):
     data = upload.read()
     name = (upload.filename or "上传的文件").replace("/", "_").replace("\\", "_")
     document = read_bytes_document(data, name)
-    return extract_document(document, year=form.year.data, doc_date=form.doc_date.data)
+    return extract_document(document, year=form.year.data, doc_date=form.doc_date.data, session=g.db)
 
 
 def _dry_run(extraction, mode: str):

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from bot.errors import DubanError
 from bot.model import Extraction, Flag, Milestone, Task
 from bot.plan.imports import import_extraction
+from bot.names import name_key
+from bot.store.aliases import SAVE_LABEL, save_alias
 from bot.store.audit import record
-from bot.store.console_models import CorrectionRow
+from bot.store.console_models import CorrectionRow, DirectoryAlias
 from bot.store.corrections import (
     KINDS, add_correction, apply_corrections, describe, keyed, reading_of, stored_corrections,
 )
@@ -110,7 +112,8 @@ def _unit_choices(unmapped: list[str]) -> list[str]:
 
 
 @bp.get("/<int:doc_id>/review")
-def show(doc_id: int, error: str | None = None, status: int = 200):
+def show(doc_id: int, error: str | None = None, status: int = 200, error_at: str | None = None):
+    """The review page; `error_at` is the name whose "map unknown name" form the error belongs to."""
     doc = _document(doc_id)
     try:
         reading = keyed(reading_of(doc))
@@ -129,7 +132,10 @@ def show(doc_id: int, error: str | None = None, status: int = 200):
     views = _views(corrected, rows, tasks[(page - 1) * PAGE: page * PAGE])
     return render_template("review.html", doc=doc, views=views, page=page, pages=pages, general=general, stale=stale,
                            checked=checked, names_to_map=names_to_map, units=units,
-                           kinds=KIND_LABELS, labels=KINDS, describe=describe, error=error), status
+                           mapped=[r for r in rows if r.kind == "unit.map"],
+                           kinds=KIND_LABELS, labels=KINDS, describe=describe, error=error,
+                           error_at=error_at if error_at in names_to_map else None,
+                           save_alias_label=SAVE_LABEL), status
 
 
 def _value(kind: str) -> dict:
@@ -163,18 +169,47 @@ def correct(doc_id: int):
         value = _value(kind)
         row = add_correction(g.db, doc, kind, value, actor=g.user.username, reason=request.form.get("reason", "").strip(),
                              task_key=task_key, milestone_key=milestone_key, now=g.now)
+        alias = save_alias(g.db, value["name"], value["units"], actor=g.user.username, now=g.now) \
+            if kind == "unit.map" and request.form.get("save_alias") else None
         report = import_extraction(g.db, reading_of(doc), settings=g.settings, as_of=g.now,
                                    actor=g.user.username, target=doc)
+        spread = _spread(alias, doc) if alias else []
     except DubanError as problem:
         g.db.rollback()
-        return show(doc_id, error=f"{KINDS.get(kind, '修改')}未保存：{problem}", status=400)
+        return show(doc_id, error=f"{KINDS.get(kind, '修改')}未保存：{problem}", status=400,
+                    error_at=request.form.get("name") if kind == "unit.map" else None)
     record(g.db, g.user.username, KINDS[kind], f"《{doc.title}》 任务 {task_key} {milestone_key}".strip(),
            after={"correction": row.id, **value, "reason": row.reason}, at=g.now)
+    if alias:
+        record(g.db, g.user.username, "保存单位简称", alias.unit, after={
+            "alias": alias.alias, "unit": alias.unit, "document": doc.title, "also_mapped_in": spread}, at=g.now)
+        flash(f"已把「{alias.alias}」保存为「{alias.unit}」的简称，今后导入的文档按此识别"
+              + (f"；已按此对应的其他文档：{'、'.join(f'《{t}》' for t in spread)}" if spread else "") + "。")
     if kind == "flag.checked" and request.headers.get("HX-Request"):  # htmx: just the note, now ticked
         return render_template("review_flag.html", message=value["message"])
     flash(f"已保存（{KINDS[kind]}）。{report.stats.summary()}")
     return redirect(url_for("review.show", doc_id=doc.id, page=_page_of(doc, task_key))
                     + (f"#task-{task_key}" if task_key else ""))
+
+
+def _spread(alias: DirectoryAlias, source: Document) -> list[str]:
+    """Map the alias's name in every other live document that still has it as unknown, as a
+    correction there (revocable on its review screen), so their plans move now rather than at
+    their next import; the titles of the documents changed."""
+    changed = []
+    for doc in g.db.scalars(select(Document).where(Document.withdrawn_at.is_(None), Document.id != source.id)):
+        if not doc.reading:
+            continue
+        corrected, _ = apply_corrections(keyed(reading_of(doc)), stored_corrections(g.db, doc.id))
+        names = dict.fromkeys(w.text for w in corrected.warnings
+                              if w.code == "unknown-unit" and name_key(w.text) == alias.alias)
+        for name in names:
+            add_correction(g.db, doc, "unit.map", {"name": name, "units": [alias.unit]}, actor=g.user.username,
+                           reason=f"按《{source.title}》核对时保存的简称「{alias.alias}」", now=g.now)
+        if names:
+            import_extraction(g.db, reading_of(doc), settings=g.settings, as_of=g.now, actor=g.user.username, target=doc)
+            changed.append(doc.title)
+    return changed
 
 
 @bp.post("/<int:doc_id>/corrections/<int:correction_id>/revoke")

@@ -20,7 +20,9 @@ from bot.config.settings import MAX_LEAD_DAYS
 from bot.errors import DubanError
 from bot.notify.registry import CHANNELS, contact_kinds
 from bot.plan.replan import load_lead_times, replan_all
+from bot.store.aliases import active_aliases, remove_alias, unusable
 from bot.store.audit import record
+from bot.store.console_models import DirectoryAlias
 from bot.store.models import ADMIN, Contact, LeadTimeRule, Unit
 from bot.units.directory import Directory, Entry, load_directory
 
@@ -38,6 +40,7 @@ class Listed:
     unit: Unit | None
     in_directory: bool
     lead_days: list[int] | None = None
+    added: list[DirectoryAlias] = field(default_factory=list)  # saved in the console, not in units.yaml
 
 
 @dataclass
@@ -128,11 +131,12 @@ def save_change(action: str, target: str, before, after, done: str) -> None:
     flash(f"{done}。{stats.summary()}")
 
 
-def _listed(directory: Directory | None) -> list[Listed]:
+def _listed(directory: Directory | None, aliases: list[DirectoryAlias]) -> list[Listed]:
     stored = {u.name: u for u in g.db.scalars(select(Unit).order_by(Unit.name))}
     rules = unit_rules()
     known: list[DirectoryUnit] = directory_units(directory) if directory else []
-    rows = [Listed(d.name, d.aliases, d.groups, stored.get(d.name), True, rules.get(d.name)) for d in known]
+    rows = [Listed(d.name, d.aliases, d.groups, stored.get(d.name), True, rules.get(d.name),
+                   [a for a in aliases if a.unit == d.name and a.alias not in d.aliases]) for d in known]
     names = {d.name for d in known}
     rows += [Listed(u.name, list(u.aliases or []), list(u.groups or []), u, False, rules.get(u.name))
              for u in stored.values() if u.name not in names and u.kind != ADMIN]
@@ -143,7 +147,12 @@ def _listed(directory: Directory | None) -> list[Listed]:
 def index():
     directory, problem = office_directory()
     admin = g.db.scalars(select(Unit).where(Unit.kind == ADMIN)).first()
-    return render_template("units.html", rows=_listed(directory), groups=directory_groups(directory) if directory else [],
+    aliases = active_aliases(g.db)
+    notes = {a.id: unusable(directory, a) for a in aliases} if directory else {}
+    unused = [(a, notes[a.id]) for a in aliases if notes.get(a.id)]
+    return render_template("units.html", rows=_listed(directory, [a for a in aliases if not notes.get(a.id)]),
+                           unused=unused,
+                           groups=directory_groups(directory) if directory else [],
                            problem=problem, source=directory.source if directory else str(units_file()),
                            admin=admin, admin_name=g.settings.admin_name)
 
@@ -192,6 +201,20 @@ def lead_times(name: str):
         save_change("修改单位提前量", name, {"lead_days": before}, {"lead_days": after},
                     f"已{'设置' if after else '取消'} {name} 的提前量" + (f"：{'、'.join(map(str, after))} 天" if after else "，改用默认"))
     return back_to(name)
+
+
+@bp.post("/aliases/<int:alias_id>/remove")
+def remove_alias_page(alias_id: int):
+    """Retire a console-added alias: documents imported from now on no longer read it as the unit
+    (documents already mapped keep their corrections, revocable on their review screens)."""
+    row = g.db.get(DirectoryAlias, alias_id)
+    if row is None or row.removed_at is not None:
+        abort(404)
+    remove_alias(row, actor=g.user.username, now=g.now)
+    record(g.db, g.user.username, "删除单位简称", row.unit, before={"alias": row.alias, "unit": row.unit,
+           "created_by": row.created_by}, after=None, at=g.now)
+    flash(f"已删除「{row.unit}」的简称「{row.alias}」；今后导入的文档不再按此识别。")
+    return redirect(url_for("units.index"))
 
 
 def back_to(name: str, anchor: str = ""):

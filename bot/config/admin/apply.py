@@ -19,7 +19,9 @@ from bot.config.admin.office import Office
 from bot.config.admin.units import DirectoryUnit, directory_units
 from bot.config.contacts import ContactSpec, redact
 from bot.config.settings import Settings
+from bot.store.aliases import active_aliases, remove_alias, unusable
 from bot.store.models import ADMIN, UNIT, CalendarOverride, Contact, LeadTimeRule, Message, Unit, utcnow
+from bot.units.directory import Directory
 
 REMOVED_FROM_FILE = "已从配置文件中删除（保留是因为已有发送记录）"
 
@@ -70,6 +72,17 @@ class Applier:
             self.note(f"新增管理员 {admin_name}")
         self.session.flush()
         return stored
+
+    def aliases(self, directory: Directory) -> None:
+        """Console-added aliases the files lack are removed (a change to confirm); one the
+        exported units.yaml already holds stays, as it is."""
+        for row in active_aliases(self.session):
+            clash = unusable(directory, row)
+            if clash is None and directory.lookup(row.alias) is not None:
+                continue
+            remove_alias(row, actor="config apply", now=utcnow())
+            why = "units.yaml 中没有这个简称" if clash is None else "与单位目录冲突，以 units.yaml 为准"
+            self.note(f"删除控制台添加的简称「{row.alias}」（{row.unit}）：{why}", True)
 
     def contacts(self, unit: Unit, specs: tuple[ContactSpec, ...]) -> None:
         stored = {(c.kind, c.target): c for c in unit.contacts}
@@ -163,6 +176,7 @@ def apply_config(session: Session, office: Office) -> Applied:
                 for note in refuse_unusable(spec, f"{name} 的第 {i + 1} 个联系方式（{spec.kind}）")]
     applier = Applier(session)
     units = applier.units(directory_units(office.directory), settings.admin_name)
+    applier.aliases(office.directory)
     for name, unit in sorted(units.items()):
         if name in wanted or unit.contacts:
             applier.contacts(unit, wanted.get(name, ()))

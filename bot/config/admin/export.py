@@ -1,4 +1,5 @@
-"""`config export`: the store written back as contacts.yaml and settings.yaml, the round trip of apply.
+"""`config export`: the store written back as contacts.yaml and settings.yaml, the round trip of apply;
+units.yaml too when the console added aliases to it (the office's file plus those aliases).
 
 What `contacts set` (or the console) changed lives only in the store; exporting it to the
 office's folder keeps the next `config apply` from undoing it. Secrets stay references:
@@ -8,13 +9,17 @@ to a terminal; only a file (-o) keeps it, so that applying the file again change
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config.contacts import ENV_REF, ContactSpec, is_email_list, redact
-from bot.config.settings import Settings
+from bot.config.settings import ReportSchedule, Settings
+from bot.config.yamlfile import parse_yaml, read_text
+from bot.store.aliases import active_aliases, unusable
 from bot.store.models import ADMIN, UNIT, CalendarOverride, Contact, LeadTimeRule, Unit
+from bot.units.directory import load_directory
 
 
 def contact_spec(c: Contact) -> ContactSpec:
@@ -54,6 +59,20 @@ class Exporter:
                 out[unit.name] = [self.spec(c) for c in unit.contacts]
         return {"units": out}
 
+    def units(self, path: Path) -> dict | None:
+        """units.yaml at `path` with the console's aliases in their units' lists; None when the
+        console added none (the office's file is then already the truth, comments included)."""
+        rows = active_aliases(self.session)
+        directory = load_directory(path) if rows else None
+        added = [r for r in rows if unusable(directory, r) is None and directory.lookup(r.alias) is None]
+        if not added:
+            return None
+        data = _plain(parse_yaml(read_text(path), str(path)))
+        for row in added:
+            item = next(i for i in data["units"] if str(i["name"]).strip() == row.unit)
+            item["aliases"] = [*(item.get("aliases") or []), row.alias]
+        return data
+
     def settings(self, settings: Settings) -> dict:
         session = self.session
         rules = {r.scope: list(r.lead_days) for r in session.scalars(select(LeadTimeRule).order_by(LeadTimeRule.scope))}
@@ -82,6 +101,23 @@ class Exporter:
             "escalate_after_days": dict(settings.escalate_after_days),
             "ack_reminder_after_days": settings.ack_reminder_after_days,
             "link_expiry_days": settings.link_expiry_days,
+            "report_schedule": _schedule(settings.report_schedule),
             "calendar": [{"date": c.day, "workday": c.is_workday, "name": c.name}
                          for c in session.scalars(select(CalendarOverride).order_by(CalendarOverride.day))],
         }
+
+
+def _schedule(schedule: ReportSchedule | None) -> dict | None:
+    if schedule is None:
+        return None
+    return {"period": schedule.period, "day": schedule.day, "time": schedule.time.strftime("%H:%M"),
+            "formats": list(schedule.formats), "recipients": list(schedule.recipients)}
+
+
+def _plain(value):
+    """Loaded YAML (line-tracking dicts and lists) as the plain types yaml.safe_dump writes."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
