@@ -21,6 +21,12 @@ COUNT_COLUMNS = (
     ("no_progress", "未报进展"),
 )
 DONE_LABELS = ("按期办结", "延期办结", "逾期办结")
+# The summary's lines (Counts attribute, label); those in RATED also show their share of 应办结.
+SUMMARY_LINES = (("total", "督办事项"), ("assessed", "应办结"), ("due", "已到期"), ("due_in_period", "本期到期"),
+                 ("on_time", "按期办结"), ("extended_done", "延期办结"), ("late_done", "逾期办结"),
+                 ("overdue_open", "逾期未办结"), ("pending_review", "办结待审核"), ("unacknowledged", "未签收"),
+                 ("no_progress", "已到期未报进展"))
+RATED = ("on_time", "extended_done", "late_done", "overdue_open")
 
 
 def percent(rate: float | None) -> str:
@@ -33,7 +39,7 @@ def cn_date(day: date) -> str:
 
 def issue_label(report: Report) -> str:
     """2024年第3期; a preview takes no number and says so."""
-    return f"{report.year}年第{report.number}期" if report.number is not None else "预览（不编号）"
+    return f"{report.year}年第{report.number}期" if report.number is not None else "预览，不编号"
 
 
 def summary_sentence(report: Report) -> str:
@@ -42,8 +48,8 @@ def summary_sentence(report: Report) -> str:
     text = (f"截至{cn_date(report.as_of)}，纳入督办的节点事项共{c.total}项（按责任单位计），"
             f"已到期{c.due}项，其中{report.period.label}到期{c.due_in_period}项。"
             f"已办结{c.done}项，其中按期办结{c.on_time}项、延期办结{c.extended_done}项、逾期办结{c.late_done}项；"
-            f"逾期未办结{c.overdue_open}项。按期办结率{percent(c.on_time_rate)}"
-            f"（按期办结数占已到期数），办结率{percent(c.done_rate)}。"
+            f"逾期未办结{c.overdue_open}项。应办结{c.assessed}项（已到期的加上提前办结的），"
+            f"按期办结率{percent(c.on_time_rate)}，办结率{percent(c.done_rate)}。"
             f"未签收{c.unacknowledged}项，已到期未报进展{c.no_progress}项")
     if c.pending_review:
         text += f"，办结待审核{c.pending_review}项"

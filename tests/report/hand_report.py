@@ -9,13 +9,14 @@ from bot.report.model import Counts, ItemRow, Laggard, Period, Report, UnitRow
 HYPERLINK = '=HYPERLINK("http://x","y")'
 
 SUMMARY = Counts(total=40, due=30, due_in_period=12, on_time=11, extended_done=4, late_done=3,
-                 overdue_open=7, open_not_due=10, unacknowledged=5, no_progress=6, pending_review=2)
+                 overdue_open=7, open_not_due=10, unacknowledged=5, no_progress=6, pending_review=2,
+                 done_not_due=3)
 UNITS = (
     UnitRow("综合处", "绿", Counts(total=10, due=8, due_in_period=3, on_time=6, extended_done=1, late_done=1,
                                  overdue_open=0, open_not_due=2, unacknowledged=1, no_progress=0)),
     UnitRow("保护处 & 执法", "红", Counts(total=18, due=14, due_in_period=6, on_time=3, extended_done=2,
                                       late_done=2, overdue_open=6, open_not_due=4, unacknowledged=3,
-                                      no_progress=5, pending_review=1)),
+                                      no_progress=5, pending_review=1, done_not_due=1)),
     UnitRow("各设区市知识产权局<含平潭>", "黄", Counts(total=12, due=8, due_in_period=3, on_time=2,
                                                extended_done=1, late_done=0, overdue_open=1, open_not_due=4,
                                                unacknowledged=1, no_progress=1, pending_review=1)),

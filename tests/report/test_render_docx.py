@@ -67,7 +67,7 @@ def test_the_summary_states_every_count_and_the_on_time_rate(document):
                    f"按期办结{SUMMARY.on_time}项", f"延期办结{SUMMARY.extended_done}项",
                    f"逾期办结{SUMMARY.late_done}项", f"逾期未办结{SUMMARY.overdue_open}项",
                    f"未签收{SUMMARY.unacknowledged}项", f"未报进展{SUMMARY.no_progress}项",
-                   f"待审核{SUMMARY.pending_review}项", "按期办结率36.7%", "办结率60.0%"):
+                   f"待审核{SUMMARY.pending_review}项", "应办结33项", "按期办结率33.3%", "办结率54.5%"):
         assert figure in summary, figure
 
 
@@ -78,8 +78,8 @@ def test_the_unit_table_has_each_units_light_counts_and_rate_and_a_total(documen
     for row, unit in zip(rows[1:], UNITS):
         assert row[:2] == [unit.unit, unit.light]
         assert row[2:-1] == [str(getattr(unit.counts, key)) for key, _ in COUNT_COLUMNS]
-    assert rows[1][-1] == "75.0%" and rows[2][-1] == "21.4%" and rows[4][-1] == "—"
-    assert rows[-1][:3] == ["合计", "—", str(SUMMARY.due)] and rows[-1][-1] == "36.7%"
+    assert rows[1][-1] == "75.0%" and rows[2][-1] == "20.0%" and rows[4][-1] == "—"
+    assert rows[-1][:3] == ["合计", "—", str(SUMMARY.due)] and rows[-1][-1] == "33.3%"
     shade = table.rows[2].cells[1]._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
     assert shade is not None and shade.get(qn("w:fill")) == "F4C7C3"  # 红
 
@@ -97,6 +97,7 @@ def test_the_appendix_lists_every_item_and_no_cell_is_empty(document):
     assert [r[0] for r in rows[1:]] == [i.milestone for i in ITEMS]
     assert rows[2] == ["M8", f"5. {HYPERLINK}", "+SUM(A1:A9) 组织专项行动", "保护处 & 执法", "牵头",
                        "2024-05-31", "2024-05-31", "已逾期", "@cmd 进展说明", "35"]
+    assert rows[3][1] == "\t-1+1 开展培训" and rows[3][2] == "  =1+1"  # a tab and spaces kept
     assert rows[3][7] == "延期办结" and rows[3][8] == "—" and rows[3][9] == "—"  # how it ended; no progress text
     for table in document.tables:
         assert all(cell.text.strip() for row in table.rows for cell in row.cells)
@@ -107,7 +108,7 @@ def test_the_appendix_lists_every_item_and_no_cell_is_empty(document):
 def test_a_preview_says_it_has_no_number_and_empty_sections_say_so():
     document = _open(render_docx(hand_report(number=None, laggards=(), items=(), units=())))
     texts = _texts(document)
-    assert texts[1] == "预览（不编号）"
+    assert texts[1] == "预览，不编号"
     assert "本期没有逾期未办结的事项。" in texts and "本期没有事项。" in texts
     assert document.tables == []
 
@@ -147,14 +148,14 @@ def test_the_offices_template_is_filled_with_the_reports_values(tmp_path):
     texts = _texts(document)
     assert texts[0] == "福建省知识产权局办公室"
     assert texts[1] == "督办通报（2024年第3期）2024年7月5日"
-    assert texts[2].startswith("截至2024年7月5日") and "按期办结率36.7%" in texts[2]
-    assert texts[3] == "到期30，逾期未办结7，按期办结率36.7%"
+    assert texts[2].startswith("截至2024年7月5日") and "按期办结率33.3%" in texts[2]
+    assert texts[3] == "到期30，逾期未办结7，按期办结率33.3%"
     assert "保护处 & 执法：M8（逾期35天）、M12（逾期9天）" in texts  # "&" and "<" escaped, not breaking the XML
     assert "各设区市知识产权局<含平潭>：M3（逾期4天）" in texts
     assert not any("{{" in t or "{%" in t for t in texts)
     units, items = ([[c.text for c in row.cells] for row in table.rows] for table in document.tables)
     assert units == [[u.unit, u.light, str(u.counts.on_time), rate]
-                     for u, rate in zip(UNITS, ("75.0%", "21.4%", "25.0%", "—"))]
+                     for u, rate in zip(UNITS, ("75.0%", "20.0%", "25.0%", "—"))]
     assert items == [[i.milestone, i.task, i.due.isoformat()] for i in ITEMS]
 
 
