@@ -106,9 +106,10 @@ def _report(folder, applied, stats, fmt: str, shown: bool = False) -> None:
 
 @config.command("export")
 @click.option("--output", "-o", type=click.Path(file_okay=False), metavar="DIR",
-              help="写入该目录下的 contacts.yaml 和 settings.yaml（原文件另存为 .bak；默认输出到屏幕，明文密钥遮盖）")
+              help="写入该目录下的 contacts.yaml 和 settings.yaml（控制台添加了单位简称时还有 units.yaml；原文件另存为 .bak；"
+                   "默认输出到屏幕，明文密钥遮盖）")
 def export(output) -> None:
-    """把数据库中的联系方式、提前量、管理员和日历调整导出为 YAML（与配置目录的格式相同）。
+    """把数据库中的联系方式、提前量、管理员、日历调整和控制台添加的单位简称导出为 YAML（与配置目录的格式相同）。
 
     用 contacts set 等命令做的修改只在数据库中；导出到配置目录后，下次 config apply 就不会覆盖它们。
     控制台核对页保存的单位简称写入 units.yaml（仅在有这样的简称时；注释不保留，原文件另存为 .bak）。

@@ -49,12 +49,15 @@ def test_log_in_upload_review_correct_add_a_contact_and_see_the_dashboard(consol
     person = page.locator("form.map").filter(has=page.get_by_label("「人数处」对应的单位"))
     person.locator("select[name=units]").select_option(["人事处"])
     person.locator("input[name=reason]").fill("OCR 断字")
+    person.get_by_label("同时保存为该单位的简称（今后导入的文档也按此识别）").check()
     shot(page, "05-单位对应", person)
     person.locator("button:has-text('保存对应')").click()
     assert page.get_by_label("「人数处」对应的单位").count() == 0
+    assert "已把「人数处」保存为「人事处」的简称" in page.content()
 
     with LoopbackRobot() as robot:
         page.click("text=单位与联系方式")
+        assert "控制台添加" in page.locator("tr", has=page.locator("a:text-is('人事处')")).inner_text()
         page.click("a:has-text('知识产权保护处')")
         wecom = page.locator("#add-wecom")
         wecom.locator("input[name=target]").fill(f"{robot.url}/cgi-bin/webhook/send?key={KEY}")

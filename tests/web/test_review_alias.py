@@ -144,3 +144,23 @@ def test_config_apply_does_not_silently_drop_a_console_alias_and_export_writes_i
     (store_config / "units.yaml.bak").replace(store_config / "units.yaml")
     cli_run("config", "apply", "--yes")
     assert _aliases(db_url) == [("人数处", "人事处", False)]
+
+
+def test_export_leaves_units_yaml_alone_while_the_console_added_no_alias(admin, cli_run, store_config):
+    before = (store_config / "units.yaml").read_bytes()
+    assert "units.yaml" not in cli_run("config", "export").output
+    cli_run("config", "export", "-o", str(store_config))
+    assert (store_config / "units.yaml").read_bytes() == before and not (store_config / "units.yaml.bak").exists()
+
+
+def test_an_alias_units_yaml_now_gives_another_unit_is_left_out_and_said_so(admin, cli_run, store_config, tmp_path):
+    _map(admin, _doc_ids(admin)[0], "人数处", ["人事处"], save_alias="1")
+    units = store_config / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("aliases: [局办公室]", "aliases: [局办公室, 人数处]"),
+                     encoding="utf-8")
+    cli_run("import", str(_other_list(tmp_path)), "--as-of", "2024-06-20")
+    other = _review(admin, max(_doc_ids(admin), key=int))
+    assert "责任单位：办公室、知识产权保护处" in other
+    assert "控制台添加的简称「人数处」（人事处）在单位目录" in other and "属于「办公室」" in other
+    unused = admin.get("/units/").get_data(as_text=True).split("未生效的简称")[1].split("</section>")[0]
+    assert "人数处" in unused and "/units/aliases/" in unused
