@@ -68,8 +68,8 @@ def render_docx(report: Report, template_path: Path | None = None) -> bytes:
     _body(document, report, styles)
     _appendix(document, report, styles)
     _page_numbers(document.sections[0])
-    document.core_properties.title = f"{report.title}（{issue_label(report)}）"
-    document.core_properties.author = report.office
+    document.core_properties.title = clean_text(f"{report.title}（{issue_label(report)}）")
+    document.core_properties.author = clean_text(report.office)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -89,7 +89,7 @@ def template_context(report: Report) -> dict:
     No key is named like a dict method (items, keys, values): in a template `lag.items` would
     find the method, not the value.
     """
-    return {
+    return _cleaned({
         "office": report.office,
         "title": report.title,
         "year": report.year,
@@ -112,7 +112,16 @@ def template_context(report: Report) -> dict:
                    "state": item_state(i), "timeliness": i.timeliness,
                    "latest_progress": i.latest_progress, "days_overdue": i.days_overdue}
                   for i in report.items],
-    }
+    })
+
+
+def _cleaned(value):
+    """Control characters out of every text: in a template they would make the XML unreadable."""
+    if isinstance(value, dict):
+        return {key: _cleaned(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _from_template(report: Report, path: Path) -> bytes:
@@ -184,7 +193,7 @@ def _page(section, *, landscape: bool) -> None:
 
 
 def _run(paragraph, text: str, font: str, size, *, bold: bool = False, colour: RGBColor | None = None):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean_text(text))
     run.font.name, run.font.size, run.font.bold = LATIN_FONT, size, bold or None
     if colour is not None:
         run.font.color.rgb = colour
@@ -222,7 +231,7 @@ def _masthead(document, report: Report) -> None:
 
 
 def _paragraph(document, text: str, style, *, indent: bool = True):
-    paragraph = document.add_paragraph(text, style)
+    paragraph = document.add_paragraph(clean_text(text), style)
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(32)  # two characters at 三号
     return paragraph

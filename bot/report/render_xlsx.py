@@ -54,8 +54,8 @@ def render_xlsx(report: Report) -> bytes:
     _items(items, report)
     if report.units:
         summary.add_chart(_rates_chart(units, len(report.units)), "E4")
-    workbook.properties.title = f"{report.title}（{issue_label(report)}）"
-    workbook.properties.creator = report.office
+    workbook.properties.title = clean_text(f"{report.title}（{issue_label(report)}）")
+    workbook.properties.creator = clean_text(report.office)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -168,6 +168,19 @@ def test_every_documented_placeholder_is_in_the_context():
                                         "state", "latest_progress", "days_overdue"}
 
 
+def test_control_characters_in_a_text_are_dropped_not_fatal(tmp_path):
+    """A progress note pasted with a vertical tab or form feed must not stop the 通报 (lxml refuses them)."""
+    items = (ITEMS[0].__class__(**{**ITEMS[0].__dict__, "latest_progress": "已完成\x0b初稿\x0c", "task": "任务\x07"}),)
+    report = hand_report(items=items, office="福建省\x1b知识产权局办公室")
+    document = _open(render_docx(report))
+    assert document.paragraphs[2].text.startswith("福建省知识产权局办公室\t")
+    cells = [c.text for c in document.tables[1].rows[1].cells]
+    assert cells[1] == "2. 任务" and cells[8] == "已完成初稿"
+    filled = _open(render_docx(report, _template(tmp_path)))
+    assert filled.paragraphs[0].text == "福建省知识产权局办公室"
+    assert [c.text for c in filled.tables[1].rows[0].cells] == ["M3", "任务", "2024-07-01"]
+
+
 @pytest.mark.parametrize("extra, says", [
     ("{{ no_such_field }}", "no_such_field"),
     ("{{ office }", "占位符有误"),

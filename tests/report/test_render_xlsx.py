@@ -149,3 +149,10 @@ def test_an_empty_report_still_opens_with_its_headers():
     assert book["汇总"]["A1"].value == "督办通报（预览，不编号）"
     assert _rows(book["事项明细"]) == [list(_rows(book["事项明细"])[0])]
     assert book["汇总"]._charts == []
+
+
+def test_control_characters_are_dropped_not_fatal():
+    items = (ITEMS[0].__class__(**{**ITEMS[0].__dict__, "latest_progress": "已完成\x0b初稿\x0c"}),)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(hand_report(items=items, office="福建省\x1b办公室"))))
+    assert book["事项明细"]["I2"].value == "已完成初稿"
+    assert book["汇总"]["A2"].value.startswith("福建省办公室　")
