@@ -31,6 +31,7 @@ from bot.ingest.hygiene import clean_text
 from bot.report.model import Counts, Report
 from bot.report.wording import (
     COUNT_COLUMNS,
+    LIGHT_SHADES,
     NO_VALUE,
     cn_date,
     issue_label,
@@ -48,8 +49,6 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, LATIN_FONT = "方正小标宋简体", "仿�
 RED = RGBColor(0xFF, 0x00, 0x00)
 XIAO_CHU, ER_HAO, SAN_HAO, SI_HAO, XIAO_SI, WU_HAO = Pt(36), Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5)
 LINE = Pt(28)  # 公文 body: 22 lines a page at 三号
-# The light as a cell shade, so the table reads at a glance and still says 红/黄/绿 in black and white.
-LIGHT_SHADES = {"红": "F4C7C3", "黄": "FCE8B2", "绿": "B7E1CD"}
 
 UNIT_HEADERS = ("单位", "亮灯", *(header for _, header in COUNT_COLUMNS), "按期办结率")
 UNIT_WIDTHS = (40, 11, *(12,) * len(COUNT_COLUMNS), 21)  # mm, 156 in all

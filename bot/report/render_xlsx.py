@@ -22,14 +22,13 @@ from wcwidth import wcswidth
 
 from bot.ingest.hygiene import clean_text
 from bot.report.model import Counts, Report
-from bot.report.wording import RATED, SUMMARY_LINES, cn_date, issue_label, item_state, task_text
+from bot.report.wording import LIGHT_SHADES, RATED, SUMMARY_LINES, cn_date, issue_label, item_state, task_text
 
 DATE_FORMAT, RATE_FORMAT = "yyyy-mm-dd", "0.0%"
 MIN_WIDTH, MAX_WIDTH = 6, 50  # columns, in Excel's character units
 _FORMULA_START = re.compile(r"[\t\r]|\s*[=+\-@]")
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-LIGHT_FILLS = {"红": "F4C7C3", "黄": "FCE8B2", "绿": "B7E1CD"}
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 # (Counts attribute, header) for the 各单位 sheet: every figure a unit has.
@@ -137,8 +136,8 @@ def _units(ws, report: Report) -> None:
     for r, row in enumerate(report.units, 2):
         _put(ws, r, 1, row.unit)
         light = _put(ws, r, 2, row.light)
-        if row.light in LIGHT_FILLS:
-            light.fill = PatternFill("solid", fgColor=LIGHT_FILLS[row.light])
+        if row.light in LIGHT_SHADES:
+            light.fill = PatternFill("solid", fgColor=LIGHT_SHADES[row.light])
         for column, (key, _) in enumerate(UNIT_COLUMNS, 3):
             _put(ws, r, column, getattr(row.counts, key))
         for column, rate in enumerate((row.counts.on_time_rate, row.counts.done_rate), 3 + len(UNIT_COLUMNS)):

@@ -21,6 +21,8 @@ COUNT_COLUMNS = (
     ("no_progress", "未报进展"),
 )
 DONE_LABELS = ("按期办结", "延期办结", "逾期办结")
+# The light as a cell shade (RGB hex) in Word and Excel: read at a glance, and the cell still says 红/黄/绿.
+LIGHT_SHADES = {"红": "F4C7C3", "黄": "FCE8B2", "绿": "B7E1CD"}
 # The summary's lines (Counts attribute, label); those in RATED also show their share of 应办结.
 SUMMARY_LINES = (("total", "督办事项"), ("assessed", "应办结"), ("due", "已到期"), ("due_in_period", "本期到期"),
                  ("on_time", "按期办结"), ("extended_done", "延期办结"), ("late_done", "逾期办结"),
