@@ -82,14 +82,19 @@ def state_of(session: Session, mu: MilestoneUnit, today: date) -> str:
 def shown_state(mu: MilestoneUnit, item: UnitItem | None, today: date) -> str:
     """The state shown for an item (read only): its stored state; done when marked done (also
     by `python -m bot done`); overdue when an open item is past its date; else planned."""
-    if mu.done_at is not None:
-        return DONE
-    if item is not None and item.state not in OPEN_STATES:
-        return item.state
     due = item.due if item is not None and item.due else mu.milestone.due
+    return state_shown(mu.done_at is not None, item.state if item is not None else None, due, today)
+
+
+def state_shown(done: bool, stored: str | None, due: date, today: date) -> str:
+    """`shown_state` from plain values, so a report can ask it of an item as it stood on a past date."""
+    if done:
+        return DONE
+    if stored is not None and stored not in OPEN_STATES:
+        return stored
     if due < today:
         return OVERDUE
-    return item.state if item is not None else PLANNED
+    return stored or PLANNED
 
 
 def _ensure(session: Session, mu: MilestoneUnit, at: datetime) -> UnitItem:

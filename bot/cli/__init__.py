@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "done": ("bot.cli.cmd_done", "done", "标记某单位已完成某时间节点，停止提醒"),
     "undo": ("bot.cli.cmd_done", "undo", "撤销“已完成”标记，恢复提醒"),
     "status": ("bot.cli.cmd_status", "status", "各单位完成情况总览（临期/逾期）"),
+    "report": ("bot.cli.cmd_report", "report", "生成督办通报（Word、Excel、Markdown 或 JSON），按年度编号"),
     "export-ics": ("bot.cli.cmd_ics", "export_ics", "导出某单位的时间节点为 iCalendar 文件"),
     "send-test": ("bot.cli.cmd_send_test", "send_test", "向某单位的所有联系方式发送测试消息"),
     "run": ("bot.cli.cmd_run", "run", "启动提醒服务（或按模拟时钟回放一段日历）"),

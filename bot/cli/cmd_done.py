@@ -48,7 +48,8 @@ def done(milestone, unit_name, all_units, note, actor, as_of, fmt):
                                f"例如: python -m bot done {milestone} --unit 福州市知识产权管理部门")
     with store_session() as (session, settings):
         unit_id = find_unit(session, unit_name).id if unit_name else None
-        result = mark_done(session, milestone, unit_id, note, _context(session, settings, as_of, actor))
+        ctx = _context(session, settings, as_of, actor)
+        result = mark_done(session, milestone, unit_id, note, ctx, at=ctx.as_of if as_of else None)  # a replay's day
     _report("已标记完成", result, fmt)
 
 

@@ -11,10 +11,6 @@ COLUMNS = [("light", "状态"), ("unit", "单位"), ("total", "节点"), ("done"
            ("marks", "完成记录（操作人、日期、备注）")]
 
 
-def _light(row: dict) -> str:
-    return "红" if row["overdue"] else "黄" if row["due_soon"] else "绿"
-
-
 @click.command("status")
 @as_of_option("按该日统计（例如 2024-07-01）；默认今天")
 @click.option("--unit", metavar="UNIT", help="只看该单位（标准名称或简称）")
@@ -24,7 +20,7 @@ def status(as_of, unit, fmt):
     from bot.answers.report import item_rows
     from bot.plan.notices import calendar_notice
     from bot.plan.replan import load_calendar
-    from bot.plan.views import mark_text, status_rows
+    from bot.plan.views import light, mark_text, status_rows
 
     with store_session() as (session, settings):
         when = resolve_as_of(as_of, settings)
@@ -40,11 +36,11 @@ def status(as_of, unit, fmt):
     today = when.astimezone(settings.tz).date()
     if fmt == JSON:
         click.echo(dumps({"as_of": today, "due_soon_days": settings.due_soon_days,
-                          "units": [{**r, "light": _light(r)} for r in rows], "items": items}))
+                          "units": [{**r, "light": light(r)} for r in rows], "items": items}))
     elif not rows:
         click.echo("数据库中还没有任务。请先导入: python -m bot import 文件路径")
     else:
-        shown = [{**r, "light": _light(r), "contact": r["channel"] or "无→管理员",
+        shown = [{**r, "light": light(r), "contact": r["channel"] or "无→管理员",
                   "items": "、".join(r["overdue_items"]), "marks": "；".join(mark_text(m) for m in r["done_items"]),
                   "unit": r["unit"] + ("（含未核验日期）" if r["unverified"] else "")} for r in rows]
         if fmt == CSV:

@@ -85,6 +85,8 @@ class Settings:
     escalate_after_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, ESCALATE_AFTER))
     ack_reminder_after_days: int | None = None  # working days without 签收 before its own reminder
     link_expiry_days: int = LINK_EXPIRY_DAYS
+    report_office: str = ""  # the office the 督办通报 is issued by; empty: the admin's name
+    report_title: str = "督办通报"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -196,7 +198,8 @@ def _escalate_after(value, where: Where) -> dict[str, int]:
 
 TOP_KEYS = ("timezone", "send_time", "database", "lead_times", "overdue", "admin", "implicit_due",
             "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar",
-            "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days")
+            "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days",
+            "report")
 
 
 def parse_settings(data: YDict, where: Where) -> Settings:
@@ -266,7 +269,24 @@ def parse_settings(data: YDict, where: Where) -> Settings:
         kw["ack_reminder_after_days"] = _int(data["ack_reminder_after_days"], at("ack_reminder_after_days"), 1, 60)
     if "link_expiry_days" in data:
         kw["link_expiry_days"] = _int(data["link_expiry_days"], at("link_expiry_days"), 1, 366)
+    if data.get("report"):
+        kw.update(_report(data["report"], at("report")))
     return Settings(**kw)
+
+
+def _report(value, where: Where) -> dict:
+    """report: {office: 福建省知识产权局办公室, title: 督办通报} — how the 督办通报 is headed."""
+    rp = _mapping(value, where, ("office", "title"))
+    kw = {}
+    for key in ("office", "title"):
+        if key in rp:
+            text = rp[key]
+            if not isinstance(text, str) or not text.strip() or len(text.strip()) > NAME_MAX:
+                raise where.child(rp, key).error(f"应为不超过 {NAME_MAX} 个字的文字，例如 "
+                                                 f"{'福建省知识产权局办公室' if key == 'office' else '督办通报'}，"
+                                                 f"实际为 {_shown(text)}。")
+            kw[f"report_{key}"] = text.strip()
+    return kw
 
 
 def _valid_month_day(month: int, day: int) -> bool:

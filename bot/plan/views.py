@@ -180,6 +180,11 @@ def standings(session: Session, settings: Settings, today: date) -> list[Standin
     return out
 
 
+def light(row: dict) -> str:
+    """A `status_rows` row's light: 红 with an overdue item, else 黄 with one due soon, else 绿."""
+    return "红" if row["overdue"] else "黄" if row["due_soon"] else "绿"
+
+
 def status_rows(session: Session, settings: Settings, as_of: datetime,
                 rows: list[Standing] | None = None) -> list[dict]:
     """Per unit: done, due soon (黄), overdue (红) and later, from `standings` (given, or read)."""
@@ -195,7 +200,8 @@ def status_rows(session: Session, settings: Settings, as_of: datetime,
             "unverified": 0, "next_due": None, "overdue_items": [], "done_items": [],
             "channel": channels.get(st.unit_id, "")})
         s["total"] += 1
-        if st.done_at is not None:
+        done = st.done_at is not None and st.done_at <= as_of  # a mark made after as_of did not count then
+        if done:
             s["done"] += 1
             s["done_items"].append(st.mark(settings.tz))
         elif due is None:
@@ -207,7 +213,7 @@ def status_rows(session: Session, settings: Settings, as_of: datetime,
             s["due_soon"] += 1
         else:
             s["later"] += 1
-        if st.done_at is None and due is not None and due >= today:
+        if not done and due is not None and due >= today:
             s["next_due"] = min(filter(None, [s["next_due"], due.isoformat()]))
             if not calendar.verified(due):
                 s["unverified"] += 1

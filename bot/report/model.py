@@ -47,19 +47,26 @@ class Counts:
     unacknowledged: int = 0   # 未签收: open and never acknowledged
     no_progress: int = 0      # 未报进展: open, due, and no progress report (nor 办结 submitted)
     pending_review: int = 0   # 待审核: 办结 submitted, waiting for the office
+    done_not_due: int = 0     # done before its due date came: not in `due`, but in the rates' base
 
     @property
     def done(self) -> int:
         return self.on_time + self.extended_done + self.late_done
 
+    @property
+    def assessed(self) -> int:
+        """应办结: items due by the as-of date plus those done earlier — the rates' base, so an
+        item finished ahead of its date raises the rate instead of pushing it above 100 %."""
+        return self.due + self.done_not_due
+
     def rate(self, part: int, whole: int | None = None) -> float | None:
-        """part / whole (default: due items); None when there is nothing to divide by."""
-        whole = self.due if whole is None else whole
+        """part / whole (default: `assessed`); None when there is nothing to divide by."""
+        whole = self.assessed if whole is None else whole
         return None if whole == 0 else part / whole
 
     @property
     def on_time_rate(self) -> float | None:
-        """按期办结率: 按期办结 / items due."""
+        """按期办结率: 按期办结 / 应办结 (`assessed`)."""
         return self.rate(self.on_time)
 
     @property

@@ -20,10 +20,11 @@ NO_RECORDS = {
     "init": "writes an office's config folder",
     "config export": "writes YAML files (or prints them)",
     "export-ics": "writes an iCalendar file",
+    "report": "writes the 督办通报 (docx, xlsx, md or json; tests/report/ checks each)",
     "web": "starts the console",
 }
 # Commands that produce a file: they take -o/--output.
-FILES = {"plan", "config export", "export-ics"}
+FILES = {"plan", "config export", "export-ics", "report"}
 PASSWORD = "一个足够长的密码-2024\n"
 
 # Arguments that make each record command do its work on the imported sample (run in order:

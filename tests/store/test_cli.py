@@ -93,7 +93,8 @@ def test_it_marks_done_and_undoes_from_the_command_line(env, run, seed_path):
     june = next(r for r in rows if r["milestone"] == "6月底前")
     unit = june["unit"]
     before = [r for r in rows if r["milestone_id"] == june["milestone_id"] and r["unit"] == unit]
-    out = run("done", f"M{june['milestone_id']}", "--unit", unit, "--note", "已报送", "--by", "李四").output
+    out = run("done", f"M{june['milestone_id']}", "--unit", unit, "--note", "已报送", "--by", "李四",
+              "--as-of", "2024-06-28").output  # status --as-of counts only marks made by then
     assert "已标记完成" in out and unit in out
     after = json.loads(run("plan", "--as-of", "2024-05-22", "--format", "json").output)["reminders"]
     assert not [r for r in after if r["milestone_id"] == june["milestone_id"] and r["unit"] == unit]
@@ -160,7 +161,7 @@ def test_done_without_a_unit_asks_for_all_and_status_and_plan_show_who_marked_it
     refused = run("done", ref, code=2).output
     assert "--all" in refused and "--unit" in refused
     assert "两者选一" in run("done", ref, "--all", "--unit", june["unit"], code=2).output
-    out = run("done", ref, "--all", "--note", "全部已报送", "--by", "王五").output
+    out = run("done", ref, "--all", "--note", "全部已报送", "--by", "王五", "--as-of", "2024-06-28").output
     assert "已标记完成" in out and june["unit"] in out
 
     status = json.loads(run("status", "--as-of", "2024-07-02", "--format", "json").output)["units"]
