@@ -78,7 +78,7 @@ def render_docx(report: Report, template_path: Path | None = None) -> bytes:
 
 
 def _counts(counts: Counts) -> dict:
-    return {**asdict(counts), "done": counts.done,
+    return {**asdict(counts), "done": counts.done, "assessed": counts.assessed,
             "on_time_rate": percent(counts.on_time_rate), "done_rate": percent(counts.done_rate)}
 
 

@@ -163,7 +163,8 @@ def test_every_documented_placeholder_is_in_the_context():
     context = template_context(hand_report())
     assert set(context) >= {"office", "title", "year", "number", "issue", "date", "period", "summary",
                             "summary_text", "units", "laggards", "items"}
-    assert set(context["units"][0]) >= {"unit", "light", "due", "on_time", "overdue_open", "on_time_rate"}
+    assert set(context["units"][0]) >= {"unit", "light", "due", "assessed", "on_time", "overdue_open", "on_time_rate"}
+    assert context["summary"]["assessed"] == 33 and context["summary"]["on_time_rate"] == "33.3%"
     assert set(context["items"][0]) >= {"milestone", "task", "measure", "unit", "role", "original_due", "due",
                                         "state", "latest_progress", "days_overdue"}
 
