@@ -5,6 +5,8 @@ YAML, and `config apply` shows (and asks before) overwriting what they set.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from bot.cli.cmd_check import config_dir_option
@@ -160,8 +162,10 @@ def set_contacts(unit_name, mentions, secret, role, config_dir, fmt, **kinds) ->
     with store_session() as (session, _):
         unit = resolve_unit(session, directory, unit_name, admin_name)
         keep = [c for c in unit.contacts if not given.get(c.kind)]
+        roles = {(c.kind, c.target): c.role for c in unit.contacts}  # --role alone changes it (_set_role)
         applier = Applier(session)
-        applier.contacts(unit, tuple(contact_spec(c) for c in keep) + tuple(specs))
+        applier.contacts(unit, tuple(contact_spec(c) for c in keep)
+                         + tuple(replace(s, role=roles.get((s.kind, s.target), "")) for s in specs))
         if role is not None:
             _set_role(applier, unit, {(spec.kind, spec.target) for spec in specs}, role)
     _show(unit.name, applier.changes, warnings, fmt, f"{unit.name} 的联系方式没有变化。")

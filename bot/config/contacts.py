@@ -6,6 +6,8 @@ Each unit has a list of contacts, one channel each:
     - email: baohu@example.gov.cn, zhangsan@example.gov.cn   # one or more addresses
     - dingtalk: ${DINGTALK_TOKEN_X}
       secret: ${DINGTALK_SECRET_X}     # signing secret of DingTalk/Feishu robots
+    - email: chief@example.gov.cn
+      role: leader                     # the unit's leader: told only of escalated (long overdue) items
 Secrets are referenced, never required in the file: `${NAME}` is expanded only when sending.
 
 This leaf reads the shape only: one channel key per item (whichever key is not a common
@@ -24,7 +26,8 @@ from bot.envfile import where_to_set
 from bot.errors import DubanError
 
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-OPTION_KEYS = ("mentions", "secret", "label", "enabled", "disabled_reason")
+OPTION_KEYS = ("mentions", "secret", "label", "enabled", "disabled_reason", "role")
+LEADER_ROLE = "leader"  # Contact.role (bot.store.models.LEADER) of a unit's leader
 _EMAIL = re.compile(r"[^@\s,;:/<>]+@[^@\s,;/<>]+\.[^@\s,;/<>]+")
 _EMAIL_LIST = re.compile(r"[,;，；、\s]+")  # the separators the email channel accepts
 TARGET_MAX, SECRET_MAX, LABEL_MAX = 500, 200, 200  # the store's column widths
@@ -40,12 +43,13 @@ class ContactSpec:
     label: str = ""
     enabled: bool = True
     disabled_reason: str | None = None
+    role: str = ""  # "leader": the unit's leader, told only when an item escalates
 
     def to_yaml(self) -> dict:
         out: dict = {self.kind: self.target}
         if self.mentions:
             out["mentions"] = list(self.mentions)
-        for key in ("secret", "label", "disabled_reason"):
+        for key in ("secret", "label", "disabled_reason", "role"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if not self.enabled:
@@ -129,6 +133,10 @@ def parse_contact(item, where: Where) -> ContactSpec:
     enabled = item.get("enabled", True)
     if not isinstance(enabled, bool):
         raise where.child(item, "enabled").error("应为 true 或 false。")
+    role = item.get("role") or ""
+    if role not in ("", LEADER_ROLE):
+        raise where.child(item, "role").error(f"只能写 role: {LEADER_ROLE}（单位领导，只接收逾期升级的催办），"
+                                              f"日常提醒的联系方式不写 role；实际为 {role!r}。")
     for key, limit in (("secret", SECRET_MAX), ("label", LABEL_MAX), ("disabled_reason", LABEL_MAX)):
         if item.get(key) and (not isinstance(item[key], str) or len(item[key]) > limit):
             raise where.child(item, key).error(f"应为不超过 {limit} 个字符的文字。")
@@ -140,6 +148,7 @@ def parse_contact(item, where: Where) -> ContactSpec:
         label=item.get("label") or "",
         enabled=enabled,
         disabled_reason=item.get("disabled_reason") or None,
+        role=role,
     )
 
 

@@ -64,6 +64,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The statuses and kinds live with the state machine (bot/plan/states.py); importable here too.
+from bot.config.contacts import LEADER_ROLE
 from bot.plan.states import (  # noqa: F401
     AFTER_HOLIDAY,
     CANCELLED,
@@ -86,7 +87,7 @@ DUE_SQL = text(f"status IN ('{PENDING}', '{RETRY}')")
 # Contact kinds and unit kinds.
 CHANNELS = ("wecom", "email", "dingtalk", "feishu")
 UNIT, ADMIN = "unit", "admin"
-LEADER = "leader"  # Contact.role of a unit's leader: told only of escalated (long overdue) items
+LEADER = LEADER_ROLE  # Contact.role of a unit's leader: told only of escalated (long overdue) items
 CONTACT_ROLES = ("", LEADER)
 LEAD_ROLE, ASSIST_ROLE = "lead", "assist"
 

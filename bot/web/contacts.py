@@ -22,12 +22,12 @@ from bot.errors import DubanError
 from bot.notify.base import TARGET, ChannelConfigError, expand_env_value, unset_env
 from bot.notify.registry import CHANNELS, contact_kinds
 from bot.store.audit import record
-from bot.store.models import Contact, Unit
+from bot.store.models import LEADER, Contact, Unit
 from bot.units.directory import Directory
 from bot.web.units import FormErrors, back_to, office_directory, save_change, show
 
 bp = Blueprint("contacts", __name__, url_prefix="/units")
-KEPT = ("mentions", "label")  # what a form shown again with an error may keep: never a key or secret
+KEPT = ("mentions", "label", "role")  # what a form shown again with an error may keep: never a key or secret
 
 
 def _spec(kind: str, written: dict[str, str], label: str, errors: FormErrors) -> ContactSpec | None:
@@ -77,7 +77,12 @@ def audit_view(spec: ContactSpec) -> dict:
     """A contact as the audit trail keeps it: the target masked, the secret only as a reference."""
     secret = spec.secret if not spec.secret or spec.secret.startswith("${") else "****"
     return {"kind": spec.kind, "target": redact(spec.target), "mentions": list(spec.mentions), "secret": secret,
-            "label": spec.label, "enabled": spec.enabled}
+            "label": spec.label, "enabled": spec.enabled, "role": spec.role}
+
+
+def _role() -> str:
+    """The form's 单位领导 box: the leader is told only of escalated items."""
+    return LEADER if request.form.get("role") == LEADER else ""
 
 
 @bp.post("/<path:name>/contacts")
@@ -95,6 +100,7 @@ def add(name: str):
         unit = _unit(name)
     except DubanError as problem:
         return show(name, errors={kind: FormErrors({"": str(problem)})}, status=400)
+    spec = replace(spec, role=_role())
     same = next((c for c in unit.contacts if (c.kind, c.target) == (spec.kind, spec.target)), None)
     before = audit_view(contact_spec(same)) if same else None
     keep = tuple(contact_spec(c) for c in unit.contacts if c is not same)
@@ -124,7 +130,7 @@ def edit(name: str, contact_id: int):
     spec = _spec(contact.kind, written, request.form.get("label", "").strip(), errors)
     if spec is None:
         return show(name, errors={f"edit-{contact.id}": errors}, status=400)
-    wanted = replace(spec, enabled=was.enabled, disabled_reason=was.disabled_reason)
+    wanted = replace(spec, enabled=was.enabled, disabled_reason=was.disabled_reason, role=_role())
     applier = Applier(g.db)
     applier.contacts(unit, tuple(wanted if c is contact else contact_spec(c) for c in unit.contacts))
     if not applier.changes:

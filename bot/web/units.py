@@ -23,7 +23,7 @@ from bot.plan.replan import load_lead_times, replan_all
 from bot.store.aliases import active_aliases, remove_alias, unusable
 from bot.store.audit import record
 from bot.store.console_models import DirectoryAlias
-from bot.store.models import ADMIN, Contact, LeadTimeRule, Unit
+from bot.store.models import ADMIN, LEADER, Contact, LeadTimeRule, Unit
 from bot.units.directory import Directory, Entry, load_directory
 
 bp = Blueprint("units", __name__, url_prefix="/units")
@@ -81,7 +81,8 @@ def shown_contact(contact: Contact) -> dict:
     return {"id": contact.id, "kind": contact.kind, "label": cls.label if cls else contact.kind,
             "takes_mentions": bool(cls) and any(f.name == "mentions" for f in cls.fields),
             "target": redact(contact.target), "secret": secret, "mentions": list(contact.mentions or []),
-            "note": contact.label, "enabled": contact.enabled, "reason": contact.disabled_reason or ""}
+            "note": contact.label, "enabled": contact.enabled, "reason": contact.disabled_reason or "",
+            "leader": contact.role == LEADER}
 
 
 def parse_lead_days(text: str) -> list[int]:

@@ -23,7 +23,8 @@ from bot.units.directory import load_directory
 
 
 def contact_spec(c: Contact) -> ContactSpec:
-    return ContactSpec(c.kind, c.target, tuple(c.mentions or ()), c.secret, c.label, c.enabled, c.disabled_reason)
+    return ContactSpec(c.kind, c.target, tuple(c.mentions or ()), c.secret, c.label, c.enabled, c.disabled_reason,
+                       c.role)
 
 
 def literal_secret(spec: ContactSpec) -> bool:
