@@ -15,7 +15,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.answers import reporting
 from bot.answers.flows import APPROVED, DONE, EXTENSION_REQUEST, LABELS, PLANNED, state_shown
 from bot.config.settings import Settings
 from bot.plan.lookup import live_milestones
@@ -89,7 +88,6 @@ def item_rows(session: Session, settings: Settings, as_of: datetime) -> list[dic
     today = as_of.astimezone(tz).date()
     items = items_then(session, as_of)
     milestones = live_milestones(session)
-    missing = reporting.missing_by_unit(session, milestones, today, tz, as_of)  # 未报进展: None for no calendar
     rows = []
     for m in milestones:
         for mu in m.units:
@@ -113,6 +111,5 @@ def item_rows(session: Session, settings: Settings, as_of: datetime) -> list[dic
                 "task_no": m.task.no, "task": m.task.title, "action": m.action,
                 "role": ROLES[mu.role == LEAD_ROLE],
                 "latest_progress": item.progress if item else "",
-                "reports_missing": missing.get((m.id, mu.unit_id)),
             })
     return rows
