@@ -67,9 +67,10 @@ def find_milestone(session: Session, ref: str) -> Milestone:
     return row
 
 
-def live_milestones(session: Session) -> list[Milestone]:
-    """Milestones still in force (neither they nor their task removed), with units and task loaded."""
+def live_milestones(session: Session, *where) -> list[Milestone]:
+    """Milestones still in force (neither they nor their task removed), with units and task
+    loaded; `where`: further conditions (e.g. only the recurring ones)."""
     return list(session.scalars(
         select(Milestone).join(Milestone.task)
-        .where(Milestone.removed_at.is_(None), Task.removed_at.is_(None))
+        .where(Milestone.removed_at.is_(None), Task.removed_at.is_(None), *where)
         .options(*milestone_options()).order_by(Milestone.id)))

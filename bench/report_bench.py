@@ -1,0 +1,101 @@
+"""The 督办通报 for 2,000 tasks × 20 units: built from the store and rendered in every format.
+
+    .venv/bin/python -m bench.report_bench
+
+The list is console_bench's (2,000 tasks, 20 units, three per task); a fifth of the unit items
+have answered (签收, a progress report) and a tenth are marked done, so every query of the
+build has rows to read. Target: build + render of one format under 5 s, for each format; also printed:
+all formats from one build, and the six month-end builds of the statistics page's history.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from bench.console_bench import ROOT, TASKS, UNITS, write_list
+
+TARGET_S = 5.0
+AS_OF = "2024-07-05"
+
+
+def answer_some(session, tz) -> int:
+    """签收 and 进展 on every fifth unit item, 办结 marks on every tenth, at dates before AS_OF."""
+    from sqlalchemy import select
+
+    from bot.answers.flows import ACKNOWLEDGED, IN_PROGRESS
+    from bot.store.answer_models import ProgressReport, UnitItem, UnitItemEvent
+    from bot.store.models import Milestone, MilestoneUnit
+
+    rows = session.execute(select(MilestoneUnit, Milestone.due).join(Milestone)).all()
+    when = datetime(2024, 6, 1, 10, tzinfo=tz)
+    for n, (mu, due) in enumerate(rows):
+        if n % 10 == 0:
+            mu.done_at, mu.done_by, mu.done_note = when + timedelta(days=n % 30), "bench", "已办结"
+        elif n % 5 == 0:
+            item = UnitItem(milestone_unit_id=mu.id, state=IN_PROGRESS, original_due=due,
+                            acknowledged_by="张三", acknowledged_at=when, percent=50, updated_at=when)
+            session.add(item)
+            session.flush()
+            session.add_all([
+                UnitItemEvent(unit_item_id=item.id, at=when, old_state="planned", new_state=ACKNOWLEDGED, actor="张三"),
+                UnitItemEvent(unit_item_id=item.id, at=when, old_state=ACKNOWLEDGED, new_state=IN_PROGRESS, actor="张三"),
+                ProgressReport(unit_item_id=item.id, by_name="张三", text="已完成过半，正在推进", percent=50, at=when)])
+    return len(rows)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="duban-report-bench-"))
+    os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["DUBAN_CONFIG_DIR"] = str(ROOT / "bot" / "config" / "examples")
+    sys.path.insert(0, str(ROOT))
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.cli.store_options import resolve_as_of, store_session
+    from bot.report.build import build_report
+    from bot.report.render import FORMATS, render
+
+    write_list(work / "list.md", random.Random(7))
+    result = CliRunner().invoke(cli, ["import", str(work / "list.md"), "--as-of", "2024-03-01"])
+    assert result.exit_code == 0, result.output
+    with store_session() as (session, settings):
+        items = answer_some(session, settings.tz)
+    print(f"{TASKS} 项任务、{UNITS} 个单位、{items} 个单位事项（五分之一已签收并报进展，十分之一已办结）")
+    failed = False
+    with store_session() as (session, settings):
+        when = resolve_as_of(AS_OF, settings)
+        report, build_s = timed(lambda: build_report(session, settings, when, "month"))
+        print(f"构建（统计 {report.summary.total} 项，{len(report.units)} 个单位）：{build_s:.2f} s")
+        every = build_s
+        for fmt in FORMATS:
+            try:
+                data, render_s = timed(lambda: render(report, fmt))
+            except ImportError as exc:
+                print(f"{fmt}: 未安装渲染模块（{exc.name}），跳过")
+                continue
+            every += render_s
+            total = build_s + render_s
+            failed |= total >= TARGET_S
+            print(f"{fmt}: 渲染 {render_s:.2f} s，{len(data) / 1024:.0f} KB；构建 + 渲染 {total:.2f} s"
+                  f"（目标 < {TARGET_S:.0f} s）{'' if total < TARGET_S else '  未达标'}")
+        print(f"构建一次并渲染全部格式（{'、'.join(FORMATS)}）：{every:.2f} s")
+        month_ends = [date(2024, m + 1, 1) - timedelta(days=1) for m in range(1, 7)]
+        _, history_s = timed(lambda: [build_report(session, settings, resolve_as_of(d, settings), "month")
+                                      for d in month_ends])
+        print(f"统计页历史：6 个月末各构建一次，共 {history_s:.2f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
