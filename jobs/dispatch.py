@@ -35,6 +35,7 @@ from jobs.clock import Clock
 from jobs.outbox import claim, extend, lease_end, reap, release
 from jobs.outcomes import Attempt, Recorded, record, record_sent
 from jobs.policy import DeliveryPolicy
+from jobs.report_files import attachments
 from jobs.resilience import is_outage, until_stored
 from jobs.tally import Tally
 from jobs.throttle import RobotBudgets, SendGate, Stopping, Throttled
@@ -59,9 +60,10 @@ class DispatchReport(Tally):
 
 
 
-def rendered(message: Message) -> Rendered:
+def rendered(message: Message, files: tuple = ()) -> Rendered:
     return Rendered(unit=message.unit.name, subject=message.subject, markdown=message.body, text=message.body_text,
-                    html=message.body_html, mentions=tuple(message.mentions or ()), notice=message.notice or "")
+                    html=message.body_html, mentions=tuple(message.mentions or ()), notice=message.notice or "",
+                    attachments=files)
 
 
 class Dispatcher:
@@ -79,6 +81,7 @@ class Dispatcher:
         self._sending: int | None = None  # the message being sent, _held[0] while its lease holds
         self._lease_until = None
         self._recording: Connection | None = None  # the batch's connection for recording successes
+        self._files: dict[int, tuple] = {}  # the batch's attachments by message id (jobs.report_files)
 
     def run(self) -> DispatchReport:
         report = DispatchReport()
@@ -101,6 +104,7 @@ class Dispatcher:
             messages = {m.id: m for m in s.scalars(select(Message).where(Message.id.in_(self._held))
                                                     .options(joinedload(Message.contact), joinedload(Message.unit)))}
             moot = self._moot(s)
+            self._files = attachments(s, self._held)
         report.cancelled += len(moot)
         self._held = [i for i in self._held if i not in moot]
         try:
@@ -214,7 +218,7 @@ class Dispatcher:
 
     def _send(self, channel, message: Message) -> DeliveryResult:
         try:
-            return channel.send(rendered(message))
+            return channel.send(rendered(message, self._files.get(message.id, ())))
         except (Throttled, Stopping, LeaseLost):
             raise
         except Exception as exc:  # a defect must not stop the other messages or crash the loop

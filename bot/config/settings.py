@@ -65,6 +65,29 @@ class CalendarDay:
     name: str = ""
 
 
+REPORT_PERIODS = ("week", "month", "quarter")
+REPORT_FORMATS = ("docx", "xlsx")
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+MONTH_DAY_MAX = 28  # a day every month has: the 29th–31st would skip February
+
+
+@dataclass(frozen=True)
+class ReportSchedule:
+    """The scheduled 督办通报: at `time` on `day` of each period, the previous period's report goes out.
+
+    `day` is 1–7 (周一 = 1) for a week, the day of the month for a month, and the day of the
+    quarter's first month (1月/4月/7月/10月) for a quarter. `recipients` are unit names of the
+    directory (the admin by its name) — each unit's enabled contacts receive it — or email
+    addresses, which must be a unit's email contact in contacts.yaml.
+    """
+
+    period: str
+    day: int
+    time: time
+    formats: tuple[str, ...]
+    recipients: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Settings:
     timezone: str = "Asia/Shanghai"
@@ -85,6 +108,7 @@ class Settings:
     escalate_after_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, ESCALATE_AFTER))
     ack_reminder_after_days: int | None = None  # working days without 签收 before its own reminder
     link_expiry_days: int = LINK_EXPIRY_DAYS
+    report_schedule: ReportSchedule | None = None  # None: no scheduled 督办通报
     report_office: str = ""  # the office the 督办通报 is issued by; empty: the admin's name
     report_title: str = "督办通报"
 
@@ -196,10 +220,48 @@ def _escalate_after(value, where: Where) -> dict[str, int]:
             for kind in KINDS}
 
 
+def _report_schedule(value, where: Where) -> ReportSchedule | None:
+    """report_schedule: {period, day, time, formats, recipients}; empty or absent: none."""
+    if not value:
+        return None
+    data = _mapping(value, where, ("period", "day", "time", "formats", "recipients"))
+    at = lambda key: where.child(data, key)  # noqa: E731
+    for key in ("period", "day", "recipients"):
+        if key not in data:
+            raise where.error(f"缺少 {key}：定时通报需要 period（周期）、day（哪一天）和 recipients（收件人）。")
+    period = data["period"]
+    if period not in REPORT_PERIODS:
+        raise at("period").error(f"应为 week（每周）、month（每月）或 quarter（每季度），实际为 {_shown(period)}。")
+    day = data["day"]
+    if period == "week":
+        name = day.strip().replace("星期", "周").replace("周天", "周日") if isinstance(day, str) else None
+        if name in WEEKDAYS:
+            day = WEEKDAYS.index(name) + 1
+        elif isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 7:
+            raise at("day").error(f"每周通报的 day 应为 1–7（周一为 1）或 周一…周日，实际为 {_shown(day)}。")
+    else:
+        day = _int(day, at("day"), 1, MONTH_DAY_MAX)
+    send = _time(data["time"], at("time")) if "time" in data else time(9, 0)
+    formats = data.get("formats", "docx")
+    formats = [formats] if isinstance(formats, str) else formats
+    if not isinstance(formats, list) or not formats or any(f not in REPORT_FORMATS for f in formats):
+        raise at("formats").error(f"应为 docx（Word）或 xlsx（Excel），可写成列表 [docx, xlsx]，实际为 {_shown(data.get('formats'))}。")
+    recipients = data["recipients"]
+    if not isinstance(recipients, list) or not recipients:
+        raise at("recipients").error("应为收件人列表：单位名称（名录中的单位或管理员名称）或邮箱地址，例如 [督办管理员, leader@example.gov.cn]。")
+    names = []
+    for i, item in enumerate(recipients):
+        if not isinstance(item, str) or not item.strip() or len(item.strip()) > NAME_MAX:
+            raise where.child(data, "recipients").child(recipients, i).error(
+                f"应为单位名称或邮箱地址（不超过 {NAME_MAX} 个字），实际为 {_shown(item)}。")
+        names.append(item.strip())
+    return ReportSchedule(period, day, send, tuple(dict.fromkeys(formats)), tuple(dict.fromkeys(names)))
+
+
 TOP_KEYS = ("timezone", "send_time", "database", "lead_times", "overdue", "admin", "implicit_due",
             "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar",
             "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days",
-            "report")
+            "report_schedule", "report")
 
 
 def parse_settings(data: YDict, where: Where) -> Settings:
@@ -269,6 +331,8 @@ def parse_settings(data: YDict, where: Where) -> Settings:
         kw["ack_reminder_after_days"] = _int(data["ack_reminder_after_days"], at("ack_reminder_after_days"), 1, 60)
     if "link_expiry_days" in data:
         kw["link_expiry_days"] = _int(data["link_expiry_days"], at("link_expiry_days"), 1, 366)
+    if "report_schedule" in data:
+        kw["report_schedule"] = _report_schedule(data["report_schedule"], at("report_schedule"))
     if data.get("report"):
         kw.update(_report(data["report"], at("report")))
     return Settings(**kw)
