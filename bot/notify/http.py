@@ -42,6 +42,7 @@ from urllib3.exceptions import (
     SSLError,
     TimeoutError,
 )
+from urllib3.fields import RequestField
 
 from bot.notify import deadline
 from bot.notify.base import ChannelError
@@ -184,8 +185,14 @@ def post_json(url: str, payload: dict, timeout: float = DEFAULT_TIMEOUT) -> Http
 
 def post_file(url: str, field: str, filename: str, content: bytes, mime: str,
               timeout: float = DEFAULT_TIMEOUT) -> HttpReply:
-    """POST one file as multipart/form-data (a robot's upload_media), under the same rules as `post_json`."""
-    body, content_type = urllib3.encode_multipart_formdata({field: (filename, content, mime)})
+    """POST one file as multipart/form-data (a robot's upload_media), under the same rules as `post_json`.
+
+    The part says its filelength too, as WeCom's upload documentation asks.
+    """
+    part = RequestField(name=field, data=content, filename=filename)
+    part.make_multipart(content_type=mime)
+    part.headers["Content-Disposition"] += f"; filelength={len(content)}"
+    body, content_type = urllib3.encode_multipart_formdata([part])
     return _post(url, body, {"Content-Type": content_type}, timeout)
 
 
