@@ -6,7 +6,9 @@ runs. So the scheduler keeps three fixed jobs in memory (MemoryJobStore, nothing
 persisted) and the database keeps the state:
 - dispatch, every DUBAN_DISPATCH_SECONDS (30 s): admin notices, reap, claim and send;
 - digest, at each day's send time in the office timezone: due reminders → the outbox;
-- heartbeat, every 30 s: worker_heartbeats, for `bot health`.
+- heartbeat, every 30 s: worker_heartbeats, for `bot health`;
+- report, every 60 s: the scheduled 督办通报 once its send time has come (jobs.report_job;
+  the report_sends rows, not this job, make it once per period).
 A catch-up round (digest + dispatch) runs once at start: after downtime, what is still
 relevant goes out once.
 
@@ -28,6 +30,7 @@ from jobs.resilience import is_outage, short, until_stored
 
 log = logging.getLogger("duban.jobs")
 HEARTBEAT_SECONDS = 30
+REPORT_SECONDS = 60
 
 # Set explicitly, because APScheduler's defaults do not fit (misfire_grace_time is 1 s):
 JOB_OPTIONS = dict(
@@ -104,6 +107,8 @@ def run_live(worker) -> None:
                       args=["生成提醒汇总", worker.build_digests], id="digest")
     scheduler.add_job(guard, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=settings.tz),
                       args=["心跳", worker.heartbeat], id="heartbeat", next_run_time=worker.wall.now())
+    scheduler.add_job(guard, IntervalTrigger(seconds=REPORT_SECONDS, timezone=settings.tz),
+                      args=["定时通报", worker.send_reports], id="report")
     scheduler.start()
     log.info("督办提醒服务已启动：工作进程 %s，时区 %s，每天 %s 生成提醒汇总，每 %g 秒发送一次。按 Ctrl+C 停止。",
              worker.worker_id, settings.timezone, send.strftime("%H:%M"), worker.policy.dispatch_seconds)

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import IntegrityError
 
 from bot.config.settings import Settings
 from bot.store import session_scope
@@ -18,6 +19,7 @@ from jobs.dispatch import Dispatcher, DispatchReport
 from jobs.notices import queue_admin_notices
 from jobs.outbox import reap
 from jobs.policy import DeliveryPolicy
+from jobs.report_job import ReportRun, send_reports
 from jobs.throttle import RobotBudgets
 
 log = logging.getLogger("duban.jobs")
@@ -31,6 +33,7 @@ def default_worker_id() -> str:
 class TickReport:
     digests: DigestReport = field(default_factory=DigestReport)
     dispatch: DispatchReport = field(default_factory=DispatchReport)
+    reports: ReportRun = field(default_factory=ReportRun)
 
 
 class Worker:
@@ -54,9 +57,10 @@ class Worker:
                         if throttle else None)
         self.dispatcher = Dispatcher(engine, self.clock, self.wall, self.worker_id, self.policy, self.budgets,
                                      self.stop, wait_for_slots)
-        # The scheduler runs jobs on a thread pool: one digest build and one send loop at a time here.
+        # The scheduler runs jobs on a thread pool: one digest build, one send loop and one report run at a time here.
         self._digesting = threading.Lock()
         self._dispatching = threading.Lock()
+        self._reporting = threading.Lock()
 
     @staticmethod
     def _sqlite_normal_sync(engine: Engine) -> None:
@@ -122,9 +126,28 @@ class Worker:
             report.add(again)
         return report
 
+    def send_reports(self) -> ReportRun:
+        """The scheduled 督办通报 of the period whose send time has come, queued once per recipient (jobs.report_job).
+
+        A unique-key conflict means another worker queued the same period meanwhile (SQLite has
+        no advisory lock): this run's transaction is dropped whole, theirs stands.
+        """
+        now = self.clock.now()
+        try:
+            with self._reporting, session_scope(self.engine) as s:
+                run = send_reports(s, self.settings, now, actor=self.worker_id)
+        except IntegrityError:
+            log.info("定时通报已由其他工作进程排入发送，本轮跳过")
+            return ReportRun()
+        if run.queued or run.expired:
+            log.info("定时通报：排入发送 %d 条，超过补发时限未发 %d 个收件人", run.queued, run.expired)
+        return run
+
     def tick(self) -> TickReport:
         """One full round: what `run --once` does, and each step of a replay."""
-        return TickReport(self.build_digests(), self.dispatch())
+        digests = self.build_digests()
+        reports = self.send_reports()
+        return TickReport(digests, self.dispatch(), reports)
 
     def heartbeat(self) -> None:
         now = self.wall.now()
