@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli.store_options import actor_name, as_of_option, by_option, resolve_as_of, store_session
+from bot.errors import DubanError
 from bot.output import output_option, write_output
 from bot.report.model import PERIODS
 from bot.report.render import FORMATS  # the renderers themselves load only when used
@@ -49,6 +50,9 @@ def report(as_of, period, fmt, output, number, no_number, template, actor):
     with store_session() as (session, settings):
         when = resolve_as_of(as_of, settings)
         draft = build_report(session, settings, when, period)
+        if not draft.items:
+            raise DubanError("数据库中还没有督办事项，无法生成通报。请先导入任务清单: python -m bot import 文件路径",
+                             exit_code=1)
         issue = None
         if not no_number:
             issue, _ = take_number(session, draft.year, draft.period, when, actor_name(actor), formats=fmt,

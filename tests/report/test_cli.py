@@ -52,3 +52,19 @@ def test_word_and_excel_need_a_file_and_open_as_such(imported, tmp_path):
     assert "2024年第1期" in text
     book = openpyxl.load_workbook(io.BytesIO((tmp_path / "r.xlsx").read_bytes()))
     assert book.sheetnames and numbers() == [(2024, 1, "docx"), (2024, 2, "xlsx")]
+
+
+def test_the_office_and_title_come_from_settings_and_a_bad_value_is_named(imported, store_config):
+    (store_config / "settings.yaml").write_text("report:\n  office: 福建省知识产权局办公室\n  title: 专项督办通报\n",
+                                                encoding="utf-8")
+    md = imported("report", "--as-of", "2024-07-05", "--no-number").stdout
+    assert md.startswith("# 福建省知识产权局办公室 专项督办通报\n")
+    (store_config / "settings.yaml").write_text("report:\n  office: 12\n", encoding="utf-8")
+    out = imported("check-config", code=1).output  # 1: problems found
+    assert "settings.yaml" in out and "第 2 行" in out and "office" in out
+
+
+def test_an_empty_store_has_no_report_and_takes_no_number(cli_run, tmp_path):
+    cli_run("users", "add", "管理员", "--role", "admin", "--password-stdin", input="一个足够长的密码-2024\n")
+    out = cli_run("report", "-o", str(tmp_path / "r.md"), code=1).output
+    assert "还没有督办事项" in out and not (tmp_path / "r.md").exists() and numbers() == []
