@@ -23,7 +23,7 @@ that lists it. A name that matches nothing is said to the admin once per period.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select, text
@@ -150,9 +150,13 @@ def send_reports(session: Session, settings: Settings, now: datetime, actor: str
         run.expired = len(todo)
         return run
     as_of = datetime.combine(period.end, time.max, settings.tz)
-    issue, _ = take_number(session, period.end.year, period, as_of, actor, scheduled=True,
-                           formats=",".join(schedule.formats))
-    report = build_report(session, settings, as_of, period.kind, number=issue.number)
+    draft = build_report(session, settings, as_of, period.kind)
+    if not draft.items:  # nothing to report on: no number taken, said once
+        raise_notice(session, f"report-empty:{period.kind}:{period.start}",
+                     f"定时通报（{label}）未发送：数据库中还没有督办事项。请先导入任务清单：python -m bot import 文件路径")
+        return run
+    issue, _ = take_number(session, draft.year, period, as_of, actor, scheduled=True, formats=",".join(schedule.formats))
+    report = replace(draft, number=issue.number)
     names = _files(session, issue.id, report, schedule.formats)
     today = now.astimezone(settings.tz).date()
     for contact in todo:

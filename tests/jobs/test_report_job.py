@@ -213,6 +213,18 @@ def test_a_recipient_that_matches_nothing_is_told_to_the_admin(weekly, clock):
     assert len(notices) == 1 and "不存在的处" in notices[0]
 
 
+def test_an_empty_store_sends_nothing_takes_no_number_and_tells_the_admin(office, smtp, clock):
+    office.settings = replace(office.settings, report_schedule=replace(WEEKLY, recipients=("办公室",)))
+    office.unit("办公室")
+    office.admin()
+    clock.set(local(MONDAY, 9, 0))
+    assert worker(office, clock).tick().reports.queued == 0
+    assert counts(office.engine) == {"issues": 0, "sends": 0, "sent": 0}
+    with session_scope(office.engine) as s:
+        assert s.scalar(select(func.count()).select_from(AdminNotice).where(AdminNotice.key.like("report-empty:%"))) == 1
+    assert not file_messages(office)
+
+
 def test_the_send_day_and_the_period_it_reports_on():
     monthly = ReportSchedule("month", 3, time(9, 0), ("docx",), ("办公室",))
     quarterly = ReportSchedule("quarter", 5, time(8, 30), ("xlsx",), ("办公室",))
