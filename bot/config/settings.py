@@ -35,6 +35,7 @@ CALENDAR_NAME_MAX = 100
 URL_MAX = 200
 ESCALATE_AFTER = 5      # working days overdue before the unit's leader and the admin are told
 LINK_EXPIRY_DAYS = 30   # an answer link works this many days after the due date
+ATTACHMENT_LIMIT_MB = 10  # the largest file a unit may send with 进展 or 办结
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,11 @@ class Settings:
     escalate_after_days: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, ESCALATE_AFTER))
     ack_reminder_after_days: int | None = None  # working days without 签收 before its own reminder
     link_expiry_days: int = LINK_EXPIRY_DAYS
-    report_schedule: ReportSchedule | None = None  # None: no scheduled 督办通报
     report_office: str = ""  # the office the 督办通报 is issued by; empty: the admin's name
     report_title: str = "督办通报"
+    report_schedule: ReportSchedule | None = None  # None: no scheduled 督办通报
+    attachments_dir: str = ""   # where units' files are kept; DUBAN_ATTACHMENTS_DIR wins, default data/attachments
+    attachment_limit_mb: int = ATTACHMENT_LIMIT_MB
 
     @property
     def tz(self) -> ZoneInfo:
@@ -260,7 +263,7 @@ def _report_schedule(value, where: Where) -> ReportSchedule | None:
 
 TOP_KEYS = ("timezone", "send_time", "database", "lead_times", "overdue", "admin", "implicit_due",
             "catch_up_hours", "long_holiday_days", "horizon_days", "due_soon_days", "calendar",
-            "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days",
+            "public_url", "secrecy", "escalate_after_days", "ack_reminder_after_days", "link_expiry_days", "attachments",
             "report_schedule", "report")
 
 
@@ -331,6 +334,15 @@ def parse_settings(data: YDict, where: Where) -> Settings:
         kw["ack_reminder_after_days"] = _int(data["ack_reminder_after_days"], at("ack_reminder_after_days"), 1, 60)
     if "link_expiry_days" in data:
         kw["link_expiry_days"] = _int(data["link_expiry_days"], at("link_expiry_days"), 1, 366)
+    if data.get("attachments"):
+        att = _mapping(data["attachments"], at("attachments"), ("dir", "limit_mb"))
+        if att.get("dir") is not None:
+            if not isinstance(att["dir"], str) or not att["dir"].strip():
+                raise at("attachments").child(att, "dir").error(
+                    f"应为保存附件的文件夹路径，例如 data/attachments，实际为 {_shown(att['dir'])}。")
+            kw["attachments_dir"] = att["dir"].strip()
+        if "limit_mb" in att:
+            kw["attachment_limit_mb"] = _int(att["limit_mb"], at("attachments").child(att, "limit_mb"), 1, 100)
     if "report_schedule" in data:
         kw["report_schedule"] = _report_schedule(data["report_schedule"], at("report_schedule"))
     if data.get("report"):
