@@ -2,7 +2,8 @@
 
 Per run, on the reminders still `planned` whose send time has come:
 0. a reminder to 签收 (kind "ack") of an item the unit has acknowledged is cancelled first,
-   so the lead reminder merged into it on a shared day is not lost with it;
+   so the lead reminder merged into it on a shared day is not lost with it; a reminder of a
+   reporting calendar's period the unit has reported is closed (bot/answers/reporting.py);
 1–3. the catch-up rules (bot/plan/due.py, shared with every replan): expire what is past
    its validity, merge missed sends of one milestone into the newest, and turn a missed
    lead reminder into one overdue notice while the escalation runs;
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from bot.answers.flows import OVERDUE as ITEM_OVERDUE
 from bot.answers.flows import PLANNED as ITEM_PLANNED
 from bot.answers.links import links_for, public_base_url
+from bot.answers.reporting import close_reported
 from bot.config.settings import Settings
 from bot.plan.due import settle_due
 from bot.plan.states import CANCELLED, EXPIRED, FAILED, PLANNED, QUEUED, SENT, UNACKNOWLEDGED
@@ -116,12 +118,13 @@ def unit_links(session: Session, settings: Settings, now: datetime) -> Links | N
     base = public_base_url(settings)
     if not base:
         return None
-    cache: dict[tuple[int, int], dict[str, str]] = {}
+    cache: dict[tuple[int, int, int], dict[str, str]] = {}
 
     def links(rem: Reminder) -> dict[str, str]:
-        key = (rem.unit_id, rem.milestone_id)
+        key = (rem.unit_id, rem.milestone_id, rem.occurrence)
         if key not in cache:
-            cache[key] = links_for(session, rem.unit_id, rem.milestone_id, base_url=base, now=now, settings=settings)
+            cache[key] = links_for(session, rem.unit_id, rem.milestone_id, base_url=base, now=now, settings=settings,
+                                   occurrence=rem.occurrence)
         return cache[key]
     return links
 
@@ -133,6 +136,7 @@ def build_digests(session: Session, settings: Settings, now: datetime, actor: st
         return report
     log = EventLog(now, actor)
     drop_acknowledged(session, now, log)
+    close_reported(session, now, settings.tz, log)
     settled = settle_due(session, now, log)
     chosen = settled.chosen
     report.expired, report.merged, report.overdue_notices = settled.expired, settled.merged, settled.overdue_notices

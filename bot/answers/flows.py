@@ -167,14 +167,15 @@ def acknowledge(session: Session, mu: MilestoneUnit, name: str, at: datetime) ->
 
 
 def report_progress(session: Session, mu: MilestoneUnit, name: str, text: str, percent: int | None,
-                    attachment: Attachment | None, at: datetime) -> ProgressReport:
+                    attachment: Attachment | None, at: datetime, occurrence: int | None = None) -> ProgressReport:
+    """`occurrence`: the period of a reporting calendar the report is for (its period's link)."""
     answer = Answer(_name(name), at)
     body = _note(text, "进展情况")
     if percent is not None and not 0 <= percent <= 100:
         raise AnswerRefused("完成进度应为 0 到 100 之间的整数。")
     item = _open_item(session, mu, answer, IN_PROGRESS)
     report = ProgressReport(unit_item_id=item.id, by_name=answer.name, text=body, percent=percent,
-                            attachment=attachment, at=at)
+                            attachment=attachment, at=at, occurrence=occurrence)
     session.add(report)
     if percent is not None:
         item.percent = percent

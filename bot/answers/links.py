@@ -15,6 +15,7 @@ from datetime import timezone as tzone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.answers import reporting
 from bot.answers.tokens import issue
 from bot.config.settings import Settings
 from bot.store.answer_models import UnitItem
@@ -63,11 +64,13 @@ def calendar_link(session: Session, unit_id: int, *, base_url: str, now: datetim
 
 
 def links_for(session: Session, unit_id: int, milestone_id: int, *, base_url: str, now: datetime,
-              settings: Settings | None = None) -> dict[str, str]:
+              settings: Settings | None = None, occurrence: int | None = None) -> dict[str, str]:
     """Absolute URLs for 签收/反馈进展/办结/申请延期 of this unit's item and its unit page.
 
     A link expires `answer_link_days` (default 30) after the later of the due date and today,
-    so an overdue item's link keeps working while it is reminded."""
+    so an overdue item's link keeps working while it is reminded. For an `occurrence` of a
+    reporting calendar, 反馈进展 is that period's own link (bot/answers/reporting.py), expiring
+    after the period's date in the same way."""
     mu = session.scalar(select(MilestoneUnit).where(MilestoneUnit.milestone_id == milestone_id,
                                                     MilestoneUnit.unit_id == unit_id))
     if mu is None:
@@ -77,5 +80,10 @@ def links_for(session: Session, unit_id: int, milestone_id: int, *, base_url: st
     expires = _end_of(max(effective_due(session, mu), today) + timedelta(days=link_days(settings)))
     links = {action: url(base_url, issue(session, unit_id, milestone_id, action, expires, now))
              for action in ITEM_ACTIONS}
+    period = reporting.period_of(mu.milestone, occurrence) if occurrence and reporting.is_calendar(
+        session, mu.milestone) else None
+    if period is not None:
+        until = _end_of(max(period.due, today) + timedelta(days=link_days(settings)))
+        links["progress"] = url(base_url, issue(session, unit_id, milestone_id, "progress", until, now, occurrence))
     links[PAGE] = page_link(session, unit_id, base_url=base_url, now=now)
     return links

@@ -6,6 +6,8 @@ approved extension), 逾期办结 (later), 逾期 (open and past its date), or e
 Everything is read as it stood at `as_of`: a done mark, answer, extension or progress report
 recorded later does not count yet, so a report for a past month end (the console's history)
 shows that month's figures. Plain-row queries, as many for 12,000 items as for 12.
+`reports_missing` is the unit's 未报 periods of a reporting calendar (bot/answers/reporting.py;
+None for a milestone that is none).
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.answers import reporting
 from bot.answers.flows import APPROVED, DONE, EXTENSION_REQUEST, LABELS, PLANNED, state_shown
 from bot.config.settings import Settings
+from bot.plan.lookup import live_milestones
 from bot.store.answer_models import AnswerRequest, ProgressReport, UnitItem, UnitItemEvent
 from bot.store.models import LEAD_ROLE, Milestone, MilestoneUnit, Task, Unit
 
@@ -98,6 +102,9 @@ def item_rows(session: Session, settings: Settings, as_of: datetime) -> list[dic
     tz = settings.tz
     today = as_of.astimezone(tz).date()
     items = items_then(session, as_of)
+    # 未报进展 of the reporting calendars, which are recurring milestones: None for no calendar
+    missing = reporting.missing_by_unit(session, live_milestones(session, Milestone.rule.is_not(None)), today, tz,
+                                        as_of)
     rows = []
     for mid, m_due, action, task_no, task, mu_id, unit_id, unit, role, mu_done in _unit_items(session):
         item = items.get(mu_id)
@@ -117,5 +124,6 @@ def item_rows(session: Session, settings: Settings, as_of: datetime) -> list[dic
             "timeliness": _timeliness(state, done_on, original, due, today),
             "task_no": task_no, "task": task, "action": action, "role": ROLES[role == LEAD_ROLE],
             "latest_progress": item.progress if item else "",
+            "reports_missing": missing.get((mid, unit_id)),
         })
     return rows

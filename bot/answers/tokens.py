@@ -47,10 +47,12 @@ def usable(row: AnswerToken, now: datetime) -> bool:
     return row.revoked_at is None and row.used_at is None and (row.expires_at is None or row.expires_at > now)
 
 
-def _live_rows(session: Session, unit_id: int, milestone_id: int | None, action: str, now: datetime):
+def _live_rows(session: Session, unit_id: int, milestone_id: int | None, action: str, now: datetime,
+               occurrence: int | None = None):
     rows = session.scalars(select(AnswerToken).where(
         AnswerToken.unit_id == unit_id, AnswerToken.action == action,
         AnswerToken.milestone_id.is_(None) if milestone_id is None else AnswerToken.milestone_id == milestone_id,
+        AnswerToken.occurrence.is_(None) if occurrence is None else AnswerToken.occurrence == occurrence,
     ).order_by(AnswerToken.id.desc()))
     return [row for row in rows if usable(row, now)]
 
@@ -63,18 +65,18 @@ def standing(session: Session, unit_id: int, milestone_id: int | None, action: s
 
 
 def issue(session: Session, unit_id: int, milestone_id: int | None, action: str,
-          expires_at: datetime | None, now: datetime) -> str:
-    """The token of this unit, milestone and action: the standing one (its expiry moved on to
-    `expires_at` if that is later), or a new one when none is usable."""
+          expires_at: datetime | None, now: datetime, occurrence: int | None = None) -> str:
+    """The token of this unit, milestone and action (and period of a reporting calendar): the
+    standing one (its expiry moved on to `expires_at` if that is later), or a new one when none is usable."""
     key = _key(session)
-    for row in _live_rows(session, unit_id, milestone_id, action, now)[:1]:
+    for row in _live_rows(session, unit_id, milestone_id, action, now, occurrence)[:1]:
         if row.expires_at is not None and (expires_at is None or expires_at > row.expires_at):
             row.expires_at = expires_at
         return _derive(key, row.salt)
     salt = secrets.token_hex(16)
     token = _derive(key, salt)
     session.add(AnswerToken(token_hash=token_hash(token), salt=salt, unit_id=unit_id, milestone_id=milestone_id,
-                            action=action, created_at=now, expires_at=expires_at))
+                            action=action, occurrence=occurrence, created_at=now, expires_at=expires_at))
     session.flush()
     return token
 

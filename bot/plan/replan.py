@@ -1,7 +1,8 @@
 """Keeping stored reminders in step with their milestones (the store side of the planner).
 
 `replan` recomputes the plan of the given milestones and changes only the rows that differ (a
-unit with an approved 延期, bot/answers/dues.py, is planned for its own date):
+unit with an approved 延期, bot/answers/dues.py, is planned for its own date; the periods of a
+reporting calendar a unit has reported, bot/answers/reporting.py, are no longer planned for it):
 new sends are inserted (their `reason` and `updated_at` say why and when), moved ones updated
 in place, unwanted ones cancelled (never deleted); every later change goes through
 bot.plan.transitions (checked against the state table, a reminder_events row each).
@@ -24,6 +25,7 @@ from typing import Mapping
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bot.answers import reporting
 from bot.answers.dues import extended_dues
 from bot.config.settings import LeadTimes, Settings
 from bot.plan.calendar import WorkCalendar
@@ -75,9 +77,11 @@ def target_of(row: Milestone) -> Target:
     return Target(row.due, row.kind, row.rule, row.past, row.planned_from)
 
 
-def desired_rows(row: Milestone, ctx: PlanContext, extended: Mapping[int, date] | None = None) -> list[Planned]:
+def desired_rows(row: Milestone, ctx: PlanContext, extended: Mapping[int, date] | None = None,
+                 reported: Mapping[int, set[int]] | None = None) -> list[Planned]:
     """The plan of one stored milestone for its live units not yet done; a unit in `extended`
-    (unit_id → due, an approved 延期) is planned for its own date."""
+    (unit_id → due, an approved 延期) is planned for its own date, and the occurrences in
+    `reported` (unit_id → periods of a reporting calendar it has reported) not at all."""
     if row.removed_at is not None or row.task.removed_at is not None:
         return []
     extended = extended or {}
@@ -89,6 +93,9 @@ def desired_rows(row: Milestone, ctx: PlanContext, extended: Mapping[int, date] 
         if mu.unit_id in extended:
             moved = replace(target, due=extended[mu.unit_id], past=False)
             planned += plan_milestone(moved, [mu.unit.name], ctx.policy, ctx.calendar, ctx.as_of)
+    if reported:
+        closed = {mu.unit.name: reported.get(mu.unit_id, set()) for mu in todo}
+        planned = [p for p in planned if p.occurrence not in closed[p.unit]]
     return planned
 
 
@@ -121,7 +128,8 @@ def _values(p: Planned) -> dict:
 
 
 def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx: PlanContext, reason: str,
-           log: EventLog, inserts: list[dict], stats: ReplanStats) -> None:
+           log: EventLog, inserts: list[dict], stats: ReplanStats,
+           reported: Mapping[int, set[int]] | None = None) -> None:
     unit_ids = {mu.unit.name: mu.unit_id for mu in row.units}
     done_units = {mu.unit_id for mu in row.units if mu.removed_at is None and mu.done_at is not None}
     by_key = {(r.unit_id, r.occurrence, r.kind, r.lead_days): r for r in existing}
@@ -176,6 +184,9 @@ def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx
         if rem.unit_id in done_units:
             transition(log, rem, DONE, "该单位已标记完成")
             stats.done += 1
+        elif rem.occurrence in (reported or {}).get(rem.unit_id, ()):
+            transition(log, rem, DONE, reporting.CLOSED_REASON)
+            stats.done += 1
         else:
             transition(log, rem, CANCELLED, _cancel_reason(row, rem))
             stats.cancelled += 1
@@ -203,9 +214,11 @@ def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reas
             existing[rem.milestone_id].append(rem)
         inserts: list[dict] = []
         extended = extended_dues(session, ids)
+        done_periods = reporting.reported(session, chunk, ctx.policy.tz)
         for row in chunk:
-            _merge(row, desired_rows(row, ctx, extended.get(row.id)), existing[row.id], ctx, reason, log, inserts,
-                   stats)
+            periods = done_periods.get(row.id)
+            _merge(row, desired_rows(row, ctx, extended.get(row.id), periods), existing[row.id], ctx, reason, log,
+                   inserts, stats, periods)
         session.flush()
         if inserts:  # a new row's reason and updated_at say why and when it was planned
             session.execute(insert(Reminder.__table__), inserts)

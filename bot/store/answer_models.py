@@ -7,13 +7,15 @@ bot.plan.completion (办结) and the replan (延期: unit_items.due).
 
 answer_tokens      one link: a unit and a milestone (or the unit's page / calendar) and one
                    action; token_hash = SHA-256 of the token, salt derives it again (tokens.py);
-                   expires_at (NULL: until revoked), revoked_at, used_at (a 办结 link works once)
+                   expires_at (NULL: until revoked), revoked_at, used_at (a 办结 link works once);
+                   occurrence: the period a 反馈进展 link is bound to (reporting calendars)
 unit_items         one per milestone_unit that has been answered or planned for: state (see
                    bot/answers/flows.py), original_due (the milestone's date when first seen,
                    for statistics), due (an approved extension, else NULL), 签收 name and time
 unit_item_events   every state change of an item: old → new, who, when, note
 answer_requests    a 办结 or 延期 submission waiting for the admin, then its decision
-progress_reports   进展: text, percentage, optional attachment
+progress_reports   进展: text, percentage, optional attachment; occurrence: the period it was
+                   reported for through a period's link (bot/answers/reporting.py)
 answer_attachments a file a unit sent, stored under the attachments folder by its SHA-256
 answer_hits        one row per request to a unit page, counted per client for the rate limit
 """
@@ -37,6 +39,7 @@ class AnswerToken(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
     action: Mapped[str] = mapped_column(String(16))
+    occurrence: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -117,6 +120,7 @@ class ProgressReport(Base):
     percent: Mapped[int | None]
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("answer_attachments.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    occurrence: Mapped[int | None]
 
     attachment: Mapped[Attachment | None] = relationship()
 

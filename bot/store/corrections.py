@@ -16,6 +16,11 @@ its key within the task (from its action text before any correction; see `milest
     milestone.remove   task_key, milestone_key {}
     milestone.add      task_key                {"due": …, "action": …, "kind": "once"}
     task.units         task_key                {"units": ["lead", "co", …]}
+    task.reporting     task_key                {"expr": "每月25日前", "rule": RRULE, "due": first}  (a
+                                               reporting calendar: a recurring milestone c<id>, see
+                                               bot/answers/reporting.py)
+    milestone.reporting task_key, milestone_key {"reporting": true|false, "milestone_id": stored id}
+                                               (read at run time by the stored row)
     unit.map           —                       {"name": "人数处", "units": ["人事处"]}  (whole document)
     flag.checked       —                       {"code": …, "message": …}
 """
@@ -28,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DubanError
-from bot.model import ONCE, Extraction, Flag, Milestone
+from bot.model import ONCE, RECURRING, Extraction, Flag, Milestone
 from bot.store.identity import milestone_keys
 
 KINDS = {
@@ -38,10 +43,13 @@ KINDS = {
     "milestone.remove": "删除误读的节点",
     "milestone.add": "补充漏读的节点",
     "task.units": "修改责任单位",
+    "task.reporting": "设置报送进展周期",
+    "milestone.reporting": "设置是否为报送进展周期",
     "unit.map": "单位名称对应到目录中的单位",
     "flag.checked": "核对提示已处理",
 }
 _MILESTONE_KINDS = ("once", "recurring", "implicit")
+REPORTING_ACTION = "报送工作进展"  # recognised as a progress report (bot/answers/reporting.py RULES)
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,24 @@ def check_value(kind: str, value: dict) -> dict:
             raise DubanError("请至少选择一个责任单位")
     if kind in ("milestone.action", "milestone.add") and not str(value.get("action", "")).strip():
         raise DubanError("请填写事项")
+    if kind == "task.reporting":
+        _check_rule(value)
+    if kind == "milestone.reporting" and not (isinstance(value.get("reporting"), bool)
+                                              and isinstance(value.get("milestone_id"), int)):
+        raise DubanError("请选择是否作为报送进展周期")
     return value
+
+
+def _check_rule(value: dict) -> None:
+    from dateutil.rrule import rrulestr
+
+    try:
+        date.fromisoformat(str(value.get("due", "")))
+        rrulestr(str(value.get("rule", "")))
+    except ValueError:
+        raise DubanError("报送周期无法识别，请写成「每月25日前」「每季度末月20日前」「每周五」这样的形式") from None
+    if not str(value.get("expr", "")).strip():
+        raise DubanError("请填写报送周期，如「每月25日前」")
 
 
 def describe(kind: str, value: dict) -> str:
@@ -93,6 +118,8 @@ def describe(kind: str, value: dict) -> str:
         "milestone.remove": "删除该节点",
         "milestone.add": f"补充节点 {value.get('due')}「{value.get('action', '')}」",
         "task.units": f"责任单位改为 {units}",
+        "task.reporting": f"报送进展周期：{value.get('expr', '')}",
+        "milestone.reporting": "作为报送进展周期" if value.get("reporting") else "不作为报送进展周期",
         "unit.map": f"「{value.get('name', '')}」对应为 {units}",
         "flag.checked": f"提示已核对：{value.get('message', '')[:40]}",
     }.get(kind, KINDS.get(kind, kind))
@@ -147,6 +174,12 @@ def apply_corrections(extraction: Extraction, corrections: list[Correction]) -> 
                                         kind=c.value.get("kind", ONCE), matched_by="manual",
                                         action=c.value["action"], task=task.no, task_key=task.key,
                                         key=f"c{c.id}", source=""))
+        if c.kind == "task.reporting" and c.task_key in tasks:
+            task = tasks[c.task_key]
+            milestones.append(Milestone(expr=c.value["expr"], start=0, end=0, due=date.fromisoformat(c.value["due"]),
+                                        kind=RECURRING, matched_by="manual", action=REPORTING_ACTION,
+                                        rule=c.value["rule"], task=task.no, task_key=task.key, units=tuple(task.units),
+                                        key=f"c{c.id}", source=""))
     document = reading.document
     tasks_out = [replace(t, units=task_units.get(t.key, _map_units(t.units, mapping))) for t in document.tasks]
     milestones = [replace(m, units=tuple(task_units.get(m.task_key, _map_units(list(m.units), mapping))))
@@ -187,7 +220,8 @@ def add_correction(session: Session, document, kind: str, value: dict, *, actor:
             raise DubanError(f"任务「{task_key}」不在《{document.title}》中")
     if kind.startswith("milestone.") and kind != "milestone.add":
         known = {(m.task_key, m.key) for m in reading.milestones}
-        known |= {(c.task_key, f"c{c.id}") for c in stored_corrections(session, document.id) if c.kind == "milestone.add"}
+        known |= {(c.task_key, f"c{c.id}") for c in stored_corrections(session, document.id)
+                  if c.kind in ("milestone.add", "task.reporting")}
         if (task_key, milestone_key) not in known:
             raise DubanError("该时间节点不在文件的读取结果中（可能已被删除），请刷新页面后重试")
     row = CorrectionRow(document_id=document.id, kind=kind, task_key=task_key, milestone_key=milestone_key,

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, render_template, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.answers import attachments, flows, tokens
+from bot.answers import attachments, flows, reporting, tokens
 from bot.answers.dues import unit_dues
 from bot.answers.links import CALENDAR, ITEM_ACTIONS, PAGE, calendar_link, effective_due, url
 from bot.plan.ics import unit_calendar
@@ -42,6 +42,7 @@ class Item:
     original_due: date
     acknowledged: str
     progress: list[ProgressReport]
+    periods: list[reporting.PeriodState]  # a reporting calendar's periods (已报/未报/待报), else empty
 
     @property
     def label(self) -> str:
@@ -106,7 +107,9 @@ def _item(mu: MilestoneUnit) -> Item:
     return Item(mu, flows.state_of(g.db, mu, _today()), effective_due(g.db, mu),
                 found.original_due if found else mu.milestone.due,
                 f"{found.acknowledged_by}（{found.acknowledged_at.astimezone(g.settings.tz):%Y-%m-%d %H:%M}）"
-                if found and found.acknowledged_at else "", progress)
+                if found and found.acknowledged_at else "", progress,
+                reporting.unit_periods(g.db, mu, _today(), g.settings.tz) if reporting.is_calendar(g.db, mu.milestone)
+                else [])
 
 
 def _bound(row: AnswerToken, milestone_id: int) -> MilestoneUnit:
@@ -125,8 +128,10 @@ def _page_url(row: AnswerToken) -> str | None:
 
 def _item_page(row: AnswerToken, mu: MilestoneUnit, action: str, *, error: str | None = None,
                done: str | None = None, status: int = 200):
+    period = reporting.period_of(mu.milestone, row.occurrence) if row.occurrence else None
     return render_template("answer_item.html", item=_item(mu), action=action, label=ITEM_ACTIONS[action],
-                           error=error, done=done, unit=row.unit, page_url=_page_url(row), today=_today()), status
+                           error=error, done=done, unit=row.unit, page_url=_page_url(row), today=_today(),
+                           period=period), status
 
 
 @bp.get("/<token>")
@@ -205,7 +210,7 @@ def _perform(row: AnswerToken, mu: MilestoneUnit, action: str, *, once: bool):
             done = "已签收。"
         elif action == "progress":
             percent = _percent(form.get("percent"))
-            flows.report_progress(g.db, mu, name, form.get("text", ""), percent, _upload(), g.now)
+            flows.report_progress(g.db, mu, name, form.get("text", ""), percent, _upload(), g.now, row.occurrence)
             done = "进展已报送，督办部门可以看到。"
         elif action == "done":
             flows.submit_done(g.db, mu, name, form.get("note", ""), _upload(), g.now)

@@ -126,12 +126,14 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
         """htmx from node_modules (pinned in package-lock.json); absent, pages work without it."""
         return send_from_directory(HTMX_DIR, "htmx.min.js", max_age=86400)
 
-    from bot.web import answers, approvals, auth, contacts, dashboard, deliveries, documents, review, settings_page, units
+    from bot.web import (answers, approvals, auth, contacts, dashboard, deliveries, documents, reporting, review,
+                         settings_page, units)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(reporting.bp)
     app.register_blueprint(units.bp)
     app.register_blueprint(contacts.bp)
     app.register_blueprint(deliveries.bp)

@@ -3,9 +3,16 @@
 Revision ID: 0171
 Revises: 0170
 
-Placeholder reserved in the chain; filled in by the work it is named for.
+A period of a reporting calendar is one occurrence of its recurring milestone
+(bot/answers/reporting.py). answer_tokens.occurrence binds a 反馈进展 link to one period
+(the link a reminder for that occurrence carries); progress_reports.occurrence records the
+period a report was made for through such a link (NULL: made from the unit page, counted by
+its date). Which milestones are calendars, and the calendars the admin sets, are corrections.
 """
 from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0171"
 down_revision: Union[str, Sequence[str], None] = "0170"
@@ -14,8 +21,14 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("answer_tokens") as batch:
+        batch.add_column(sa.Column("occurrence", sa.Integer(), nullable=True))
+    with op.batch_alter_table("progress_reports") as batch:
+        batch.add_column(sa.Column("occurrence", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("progress_reports") as batch:
+        batch.drop_column("occurrence")
+    with op.batch_alter_table("answer_tokens") as batch:
+        batch.drop_column("occurrence")
