@@ -126,8 +126,8 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
         """htmx from node_modules (pinned in package-lock.json); absent, pages work without it."""
         return send_from_directory(HTMX_DIR, "htmx.min.js", max_age=86400)
 
-    from bot.web import (answers, approvals, auth, contacts, dashboard, deliveries, documents, reporting, review,
-                         settings_page, units)
+    from bot.web import (answers, approvals, auth, contacts, dashboard, deliveries, documents, reporting, reports,
+                         review, settings_page, statistics, units)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
@@ -140,6 +140,8 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     app.register_blueprint(settings_page.bp)
     app.register_blueprint(answers.bp)
     app.register_blueprint(approvals.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(statistics.bp)
     app.jinja_env.globals["now_local"] = lambda: g.now.astimezone(settings.tz)
     app.permanent_session_lifetime = timedelta(hours=8)
     return app

@@ -1,0 +1,140 @@
+"""报表: the 督办通报 previewed for a date and period, downloaded in every format `bot report`
+writes, published under the year's next 期号 (admin only, audited), and the issued ones listed
+for download again.
+
+The page formats the Report that `build_report` returns; it counts nothing itself, so what the
+office sees here is what the downloaded file says.
+"""
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from bot.cli.store_options import resolve_as_of
+from bot.config.paths import config_dir
+from bot.errors import DubanError
+from bot.report import numbers, wording
+from bot.report.build import build_report, period_of
+from bot.report.model import PERIOD_LABELS, PERIODS, Report
+from bot.report.render import render
+from bot.report.render_docx import TEMPLATE_NAME
+from bot.report.render_md import RATED, SUMMARY
+from bot.store.audit import record
+from bot.store.report_models import ReportIssue
+from bot.web.deliveries import _day as day_arg
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+PAGE = 50  # appendix rows per page
+FORMATS = {
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "md": ("Markdown", "text/markdown"),  # Werkzeug adds "; charset=utf-8" to a text type
+    "json": ("JSON", "application/json"),
+}
+LIGHTS = {"红": "red", "黄": "yellow", "绿": "green"}
+
+
+def today() -> date:
+    return g.now.astimezone(g.settings.tz).date()
+
+
+def as_of_arg(errors: dict) -> date:
+    """The `as_of` field (default today); a bad date is an error next to the field."""
+    return day_arg("as_of", errors) or today()
+
+
+def period_arg(errors: dict) -> str:
+    kind = request.args.get("period", "month")
+    if kind not in PERIODS:
+        errors["period"] = "未知的统计周期，请从列表中选择（周、月、季度、年度）。"
+        return "month"
+    return kind
+
+
+def build(day: date, kind: str, number: int | None = None) -> Report:
+    """The report as of `day` (its start in the office's time zone, as `bot report --as-of DAY`)."""
+    return build_report(g.db, g.settings, resolve_as_of(day, g.settings), kind, number=number)
+
+
+def file_name(report: Report, fmt: str) -> str:
+    """督办通报-2024年7月-第3期.docx; a preview says 预览 (a Chinese name: RFC 5987 in the header)."""
+    number = f"第{report.number}期" if report.number else "预览"
+    return f"{report.title}-{report.period.label}-{number}.{fmt}"
+
+
+def download(report: Report, fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    template = config_dir() / TEMPLATE_NAME  # the office's own Word layout, as `bot report` uses it
+    body = render(report, fmt, template if fmt == "docx" and template.is_file() else None)
+    return send_file(BytesIO(body), mimetype=FORMATS[fmt][1], as_attachment=True,
+                     download_name=file_name(report, fmt))
+
+
+def issued(kind: str, day: date) -> ReportIssue | None:
+    """The latest issue published for this period kind as of this (local) day, scheduled ones included."""
+    candidates = g.db.scalars(select(ReportIssue).where(ReportIssue.period_kind == kind,
+                                                        ReportIssue.period_start == period_of(kind, day).start)
+                              .order_by(ReportIssue.id.desc()))
+    return next((i for i in candidates if i.as_of.astimezone(g.settings.tz).date() == day), None)
+
+
+@bp.get("")
+def index():
+    errors: dict[str, str] = {}
+    as_of, kind = as_of_arg(errors), period_arg(errors)
+    shown = dict(errors=errors, periods=PERIOD_LABELS, formats=FORMATS, issues=numbers.issues(g.db), lights=LIGHTS,
+                 w=wording, summary_rows=SUMMARY, rated=RATED, kind=kind)
+    if errors:
+        return render_template("reports.html", report=None, as_of=None, **shown), 400
+    issue = issued(kind, as_of)
+    report = build(as_of, kind, issue.number if issue else None)
+    pages = max(-(-len(report.items) // PAGE), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    next_number = (g.db.scalar(select(func.max(ReportIssue.number)).where(ReportIssue.year == report.year)) or 0) + 1
+    return render_template("reports.html", report=report, as_of=as_of, issued_here=issue is not None,
+                           next_number=next_number, items=report.items[(page - 1) * PAGE:page * PAGE], page=page,
+                           pages=pages, **shown)
+
+
+@bp.get("/file")
+def file():
+    """The report for the chosen day and period as a file: numbered if it was published, else a preview."""
+    errors: dict[str, str] = {}
+    as_of, kind = as_of_arg(errors), period_arg(errors)
+    if errors:
+        abort(400)
+    issue = issued(kind, as_of)
+    return download(build(as_of, kind, issue.number if issue else None), request.args.get("format", ""))
+
+
+@bp.post("/publish")
+def publish():
+    """发布本期通报: the year's next 期号 for this day and period; publishing it again keeps its number."""
+    try:
+        as_of, kind = date.fromisoformat(request.form.get("as_of", "")), request.form.get("period", "")
+        report = build(as_of, kind)
+    except (ValueError, DubanError):
+        abort(400)
+    issue = issued(kind, as_of)
+    if issue is not None:
+        flash(f"{issue.year}年第{issue.number}期已于 {issue.created_at.astimezone(g.settings.tz):%Y-%m-%d %H:%M} "
+              f"由 {issue.created_by} 发布，期号不变。")
+    else:
+        issue, _ = numbers.take_number(g.db, report.year, report.period, resolve_as_of(as_of, g.settings),
+                                       g.user.username)
+        record(g.db, g.user.username, "发布督办通报", f"{issue.year}年第{issue.number}期", None,
+               {"period": report.period.label, "as_of": as_of.isoformat(), "number": issue.number}, at=g.now)
+        flash(f"已发布 {issue.year}年第{issue.number}期（{report.period.label}，截至 {as_of}）。")
+    return redirect(url_for("reports.index", as_of=as_of, period=kind))
+
+
+@bp.get("/issues/<int:issue_id>/<fmt>")
+def issued_file(issue_id: int, fmt: str):
+    """An issued 通报 again, with its number, rebuilt as of its date."""
+    issue = g.db.get(ReportIssue, issue_id) or abort(404)
+    report = build_report(g.db, g.settings, issue.as_of, issue.period_kind, number=issue.number)
+    return download(report, fmt)
