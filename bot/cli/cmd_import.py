@@ -1,11 +1,32 @@
 """`python -m bot import PATH`: store a task list and bring its reminder plan up to date."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 
 from bot.cli.options import DAY, YEAR
 from bot.cli.store_options import actor_name, as_of_option, by_option, parse_day, resolve_as_of, store_session
 from bot.output import JSON, dumps, format_option
+
+
+@contextmanager
+def _existing_session():
+    """A session on the store when it exists, for the aliases saved in the console; None when the
+    database is not created yet: it holds no aliases, and a file that cannot be read must not create it."""
+    from bot.config.settings import load_settings
+    from bot.errors import DubanError
+    from bot.store import open_store, session_scope
+
+    try:
+        engine = open_store(load_settings().database_url, create=False)
+    except DubanError:
+        engine = None
+    if engine is None:
+        yield None
+        return
+    with session_scope(engine) as session:
+        yield session
 
 
 def _read(path: str, year: int | None, doc_date: str | None, session):
@@ -57,8 +78,9 @@ def import_(path, year, doc_date, as_of, mode, actor, fmt):
     """
     from bot.plan.imports import import_extraction
 
-    with store_session(create=True) as (session, settings):
+    with _existing_session() as session:
         extraction = _read(path, year, doc_date, session)
+    with store_session(create=True) as (session, settings):
         report = import_extraction(session, extraction, settings=settings,
                                    as_of=resolve_as_of(as_of, settings), actor=actor_name(actor), mode=mode or "")
     if fmt == JSON:
