@@ -8,7 +8,10 @@ persisted) and the database keeps the state:
 - digest, at each day's send time in the office timezone: due reminders → the outbox;
 - heartbeat, every 30 s: worker_heartbeats, for `bot health`;
 - report, every 60 s: the scheduled 督办通报 once its send time has come (jobs.report_job;
-  the report_sends rows, not this job, make it once per period).
+  the report_sends rows, not this job, make it once per period);
+- settings, every 30 s: the send time in force (a console edit is stored in the database,
+  bot.store.office_settings); when it changed, the digest job moves to the new time and a
+  digest runs at once for what the replan made due already.
 A catch-up round (digest + dispatch) runs once at start: after downtime, what is still
 relevant goes out once.
 
@@ -92,23 +95,56 @@ def stop_on_signals(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+class DigestTime:
+    """Keeps the digest job at the send time in force: the database is the truth, APScheduler only ticks."""
+
+    def __init__(self, scheduler, worker, guard: Guard):
+        self.scheduler, self.worker, self.guard = scheduler, worker, guard
+        self.send = worker.settings.send_time
+        scheduler.add_job(guard, self._trigger(), args=["生成提醒汇总", worker.build_digests], id="digest")
+
+    def _trigger(self) -> CronTrigger:
+        return CronTrigger(hour=self.send.hour, minute=self.send.minute, timezone=self.worker.settings.tz)
+
+    def follow(self) -> bool:
+        """Move the digest job when the send time changed; True when it did."""
+        send = self.worker.refresh_settings().send_time
+        if send == self.send:
+            return False
+        log.warning("每日发送时间已由 %s 改为 %s：此后每天 %s 生成提醒汇总", self.send.strftime("%H:%M"),
+                    send.strftime("%H:%M"), send.strftime("%H:%M"))
+        self.send = send
+        self.scheduler.reschedule_job("digest", trigger=self._trigger())
+        self.guard("生成提醒汇总", self.worker.build_digests)  # what the replan already made due goes now
+        return True
+
+
+def schedule(scheduler, worker, guard: Guard) -> DigestTime:
+    """The run loop's jobs on `scheduler` (started by the caller)."""
+    tz = worker.settings.tz
+    scheduler.add_job(guard, "date", args=["启动补发", worker.tick], id="catch-up")
+    scheduler.add_job(guard, IntervalTrigger(seconds=worker.policy.dispatch_seconds, timezone=tz),
+                      args=["发送", worker.dispatch], id="dispatch")
+    digest = DigestTime(scheduler, worker, guard)
+    scheduler.add_job(guard, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=tz),
+                      args=["心跳", worker.heartbeat], id="heartbeat", next_run_time=worker.wall.now())
+    scheduler.add_job(guard, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=tz),
+                      args=["读取设置", digest.follow], id="settings")
+    scheduler.add_job(guard, IntervalTrigger(seconds=REPORT_SECONDS, timezone=tz),
+                      args=["定时通报", worker.send_reports], id="report")
+    return digest
+
+
 def run_live(worker) -> None:
-    settings, stop = worker.settings, worker.stop
+    stop = worker.stop
     guard = Guard(stop, worker.wall)
     stored, _ = until_stored(worker.prepare, stop, "启动准备")
     if not stored:
         return
+    settings = worker.settings  # prepare() read the settings in force
     scheduler = BackgroundScheduler(timezone=settings.tz, job_defaults=JOB_OPTIONS)
     send = settings.send_time
-    scheduler.add_job(guard, "date", args=["启动补发", worker.tick], id="catch-up")
-    scheduler.add_job(guard, IntervalTrigger(seconds=worker.policy.dispatch_seconds, timezone=settings.tz),
-                      args=["发送", worker.dispatch], id="dispatch")
-    scheduler.add_job(guard, CronTrigger(hour=send.hour, minute=send.minute, timezone=settings.tz),
-                      args=["生成提醒汇总", worker.build_digests], id="digest")
-    scheduler.add_job(guard, IntervalTrigger(seconds=HEARTBEAT_SECONDS, timezone=settings.tz),
-                      args=["心跳", worker.heartbeat], id="heartbeat", next_run_time=worker.wall.now())
-    scheduler.add_job(guard, IntervalTrigger(seconds=REPORT_SECONDS, timezone=settings.tz),
-                      args=["定时通报", worker.send_reports], id="report")
+    schedule(scheduler, worker, guard)
     scheduler.start()
     log.info("督办提醒服务已启动：工作进程 %s，时区 %s，每天 %s 生成提醒汇总，每 %g 秒发送一次。按 Ctrl+C 停止。",
              worker.worker_id, settings.timezone, send.strftime("%H:%M"), worker.policy.dispatch_seconds)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.config.settings import Settings
 from bot.store import session_scope
 from bot.store.models import WorkerHeartbeat
+from bot.store.office_settings import effective_settings
 from jobs.clock import Clock, RealClock
 from jobs.digest import DigestReport, build_digests
 from jobs.dispatch import Dispatcher, DispatchReport
@@ -41,12 +42,14 @@ class Worker:
 
     `throttle` False switches the shared robot budgets off (benchmarks); `wait_for_slots`
     True makes a send wait for its robot's next slot instead of requeueing (replay).
+    `settings` is what the process started with; `self.settings` is that with the console's
+    stored settings, read again at every job (bot.store.office_settings).
     """
 
     def __init__(self, engine: Engine, settings: Settings, clock: Clock | None = None, worker_id: str | None = None,
                  *, policy: DeliveryPolicy | None = None, wall: Clock | None = None, throttle: bool = True,
                  wait_for_slots: bool = False, stop: threading.Event | None = None):
-        self.engine, self.settings = engine, settings
+        self.engine, self.base_settings, self.settings = engine, settings, settings
         self._sqlite_normal_sync(engine)
         self.clock = clock or RealClock()
         self.wall = wall or RealClock()
@@ -81,10 +84,20 @@ class Worker:
         """
         alone = self.engine.dialect.name == "sqlite"
         with session_scope(self.engine) as s:
+            self._refresh(s)
             ids = reap(s, None, self.worker_id, owner=None if alone else self.worker_id)
         if ids:
             log.warning("启动时收回 %d 条上次中断时正在发送的消息，将重新发送（收件人可能已收到其中一条）", len(ids))
         return ids
+
+    def _refresh(self, session) -> Settings:
+        self.settings = effective_settings(session, self.base_settings)
+        return self.settings
+
+    def refresh_settings(self) -> Settings:
+        """The settings in force now: a change made in the console counts from the next job on."""
+        with session_scope(self.engine) as s:
+            return self._refresh(s)
 
     def build_digests(self) -> DigestReport:
         with self._digesting:
@@ -93,6 +106,7 @@ class Worker:
     def _build_digests(self) -> DigestReport:
         now = self.clock.now()
         with session_scope(self.engine) as s:
+            self._refresh(s)
             report = build_digests(s, self.settings, now, actor=self.worker_id)
             notices = queue_admin_notices(s, self.settings, now)
         if report.messages or report.expired or report.merged or report.reused:
@@ -117,7 +131,7 @@ class Worker:
 
     def _dispatch(self) -> DispatchReport:
         with session_scope(self.engine) as s:
-            queue_admin_notices(s, self.settings, self.clock.now())
+            queue_admin_notices(s, self._refresh(s), self.clock.now())
         report = self.dispatcher.run()
         while report.rerouted and not self.stop.is_set():
             self.build_digests()
@@ -135,7 +149,7 @@ class Worker:
         now = self.clock.now()
         try:
             with self._reporting, session_scope(self.engine) as s:
-                run = send_reports(s, self.settings, now, actor=self.worker_id)
+                run = send_reports(s, self._refresh(s), now, actor=self.worker_id)
         except IntegrityError:
             log.info("定时通报已由其他工作进程排入发送，本轮跳过")
             return ReportRun()

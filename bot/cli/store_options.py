@@ -18,15 +18,18 @@ __all__ = ["actor_name", "as_of_option", "by_option", "parse_day", "resolve_as_o
 
 @contextmanager
 def store_session(*, create: bool = False) -> Iterator[tuple[Session, Settings]]:
-    """Settings plus a session on the migrated store; commits at the end, rolls back on error.
+    """Settings in force (settings.yaml, the console's stored ones, the environment) plus a session
+    on the migrated store; commits at the end, rolls back on error.
 
     Only commands that bring data in (`import`, `config apply`) pass create=True: any other command
     run from the wrong directory would otherwise start an empty database silently.
     """
+    from bot.store.office_settings import effective_settings
+
     settings = load_settings()
     engine = open_store(settings.database_url, create=create)
     with session_scope(engine) as session:
-        yield session, settings
+        yield session, effective_settings(session, settings)  # with what the console stored
 
 
 def as_of_option(help_text: str = "按此日期（或时刻）运行，如同今天是该日；默认现在"):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.config.settings import Settings, load_settings
 from bot.store import open_store
 from bot.store.models import utcnow
+from bot.store.office_settings import effective_settings
 from bot.web import accounts
 
 PUBLIC = {"auth.login", "static", "health", "htmx"}
@@ -50,7 +51,7 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     app = Flask(__name__)
     with make_session.begin() as db:
         secret = accounts.app_secret(db)
-    public_url = os.environ.get("DUBAN_PUBLIC_URL") or getattr(settings, "public_url", "") or ""
+        public_url = os.environ.get("DUBAN_PUBLIC_URL") or effective_settings(db, settings).public_url or ""
     app.config.update(
         SECRET_KEY=secret,
         SESSION_COOKIE_NAME="duban_session",
@@ -68,7 +69,7 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
     def open_db_and_user():
         g.db = make_session()
         g.now = clock()
-        g.settings = settings
+        g.settings = effective_settings(g.db, settings)  # a console change is in force at the next request
         resumed = accounts.resume_session(g.db, session.get("sid"), g.now)
         g.user = resumed.user
         if request.endpoint in PUBLIC:

@@ -16,6 +16,7 @@ import bot.store.answer_models  # noqa: F401  (their tables join Base.metadata)
 import bot.store.console_models  # noqa: F401
 import bot.store.report_delivery_models  # noqa: F401
 import bot.store.report_models  # noqa: F401
+import bot.store.settings_models  # noqa: F401
 from bot.store.migrate import alembic_config, upgrade
 from bot.store.models import Base
 

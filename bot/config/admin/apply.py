@@ -1,7 +1,8 @@
 """`config apply`: make the store match an office's config folder, saying first what it overwrites.
 
 Apply is declarative and idempotent: after it the store's units, contacts, lead-time rules,
-calendar overrides and admin match the files; a second run changes nothing. The store is
+calendar overrides, admin and office settings (bot/store/office_settings.py) match the
+files; a second run changes nothing. The store is
 the runtime truth and is also edited directly (`contacts set`, later the console), so
 every change that deletes or replaces something stored is marked `destructive`: the CLI
 shows those and applies them only when the admin confirms. A contact that messages
@@ -21,6 +22,7 @@ from bot.config.contacts import ContactSpec, redact
 from bot.config.settings import Settings
 from bot.store.aliases import active_aliases, remove_alias, unusable
 from bot.store.models import ADMIN, UNIT, CalendarOverride, Contact, LeadTimeRule, Message, Unit, utcnow
+from bot.store.office_settings import clear_for_file, redate_implicit
 from bot.units.directory import Directory
 
 REMOVED_FROM_FILE = "已从配置文件中删除（保留是因为已有发送记录）"
@@ -147,6 +149,15 @@ class Applier:
             for day in sorted(stored):
                 self.note(f"删除日历调整 {day}", True)
 
+    def office_settings(self, settings: Settings) -> None:
+        """The console's stored settings give way to the file; each one the file changes is shown."""
+        moves_due = False
+        for key, stored, wanted in clear_for_file(self.session, settings):
+            self.note(f"设置 {key}: 数据库（控制台修改）{stored} → 文件 {wanted}", True)
+            moves_due = moves_due or key == "implicit_due"
+        if moves_due:
+            redate_implicit(self.session, settings.implicit_due)
+
 
 def _differences(contact: Contact, values: dict) -> str:
     labels = {"mentions": "@手机号", "secret": "加签密钥", "label": "备注", "enabled": "启用", "disabled_reason": "停用原因"}
@@ -183,4 +194,5 @@ def apply_config(session: Session, office: Office) -> Applied:
     applier.lead_rules(settings)
     applier.calendar(settings)
     session.flush()
+    applier.office_settings(settings)
     return Applied(applier.changes, warnings)
