@@ -45,7 +45,8 @@ def extract_document(
     """Read (unless given a Document), fill units, extract milestones, gather every warning.
 
     `year` and `doc_date` override what the document says; `implicit_due` (month, day) is
-    the due date of undated tasks, by default `implicit_due` from the office's settings.yaml.
+    the due date of undated tasks, by default `implicit_due` from the office's settings.yaml
+    (with a store `session`, the one set in the console).
     Without a `directory`, the office's one is used, or none (names as written, and a note)
     when no office is configured here: reading a document needs no set-up. With a store
     `session` the directory also knows the aliases saved in the console (bot/store/aliases.py).
@@ -67,6 +68,10 @@ def extract_document(
         warnings += [Flag("no-directory", note)] if note else []
         warnings += [Flag("alias-unused", why) for why in unused]
     warnings += assign_units(document, directory)
+    if implicit_due is None and session is not None:
+        from bot.store.office_settings import effective_settings
+
+        implicit_due = effective_settings(session, load_settings()).implicit_due  # the console's counts
     ctx = Context(year=document.year, doc_date=document.doc_date,
                   implicit_due=implicit_due or load_settings().implicit_due)
     milestones = []

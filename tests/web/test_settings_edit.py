@@ -76,7 +76,7 @@ def test_escalation_and_the_ack_reminder_replan_at_once(admin, cli_run):
     assert any(r["kind"] == "ack" for r in after)
 
 
-def test_the_implicit_due_date_moves_the_undated_tasks_but_not_one_a_person_set(admin, cli_run, db_url):
+def test_the_implicit_due_date_moves_the_undated_tasks_but_not_one_a_person_set(admin, cli_run, db_url, seed_path):
     from bot.store.models import Milestone
 
     with session_scope(open_store(db_url)) as s:
@@ -93,6 +93,11 @@ def test_the_implicit_due_date_moves_the_undated_tasks_but_not_one_a_person_set(
     assert dues.pop(person_id) == "2024-12-31"
     assert set(dues.values()) == {"2024-11-30"}
     assert "2024-11-30" in {r["due"] for r in _plan(cli_run)}
+    from bot.pipeline import extract_document
+
+    with session_scope(open_store(db_url)) as s:  # a document read now (an upload, `import`) reads the new date
+        read = extract_document(seed_path, session=s)
+    assert {m.due.isoformat() for m in read.milestones if m.matched_by == "implicit-year-end"} == {"2024-11-30"}
 
 
 BAD = [  # field, typed, the message shown next to it (settings.yaml's own rule)
