@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.answers.dues import PENDING_REVIEW
 from bot.config.settings import Settings
 from bot.errors import DubanError
 from bot.plan.completion import mark_done
@@ -28,7 +29,7 @@ from bot.plan.states import Machine
 from bot.store.answer_models import AnswerRequest, Attachment, ProgressReport, UnitItem, UnitItemEvent
 from bot.store.models import MilestoneUnit
 
-PLANNED, ACKNOWLEDGED, IN_PROGRESS, PENDING_REVIEW = "planned", "acknowledged", "in_progress", "pending_review"
+PLANNED, ACKNOWLEDGED, IN_PROGRESS = "planned", "acknowledged", "in_progress"
 RETURNED, DONE, EXTENSION_REQUESTED, EXTENDED, OVERDUE = "returned", "done", "extension_requested", "extended", "overdue"
 LABELS = {PLANNED: "待签收", ACKNOWLEDGED: "已签收", IN_PROGRESS: "办理中", PENDING_REVIEW: "待审核",
           RETURNED: "已退回", DONE: "已办结", EXTENSION_REQUESTED: "延期申请中", EXTENDED: "已延期", OVERDUE: "已逾期"}
@@ -184,8 +185,9 @@ def report_progress(session: Session, mu: MilestoneUnit, name: str, text: str, p
 
 
 def submit_done(session: Session, mu: MilestoneUnit, name: str, note: str, attachment: Attachment | None,
-                at: datetime) -> AnswerRequest:
-    """办结: the note and evidence wait for the admin's review (待审核); reminders go on until approved."""
+                at: datetime, settings: Settings) -> AnswerRequest:
+    """办结: the note and evidence wait for the admin's review (待审核); the unit's reminders pause
+    meanwhile (it has answered; the office's turn), and a return plans them again."""
     answer = Answer(_name(name), at)
     body = _note(note, "办结情况说明")
     item = _open_item(session, mu, answer, PENDING_REVIEW)
@@ -193,6 +195,8 @@ def submit_done(session: Session, mu: MilestoneUnit, name: str, note: str, attac
                             prior_state=item.state, attachment=attachment, at=at)
     session.add(request)
     _move(session, item, PENDING_REVIEW, actor(mu, answer.name), body[:200], at)
+    replan_at(session, plan_context(session, settings, at, actor(mu, answer.name)),
+              f"{mu.unit.name} 报办结，等待审核", [mu.milestone])
     return request
 
 
@@ -248,7 +252,8 @@ def decide(session: Session, request: AnswerRequest, decision: str, reason: str,
     if request.kind == DONE_REQUEST and decision == RETURNED_DECISION:
         _move(session, item, RETURNED, admin, why, now)
         _move(session, item, IN_PROGRESS, admin, "退回后继续办理", now)
-        return f"{label} 办结已退回，提醒继续。"
+        stats = replan_at(session, ctx, f"办结被退回：{mu.unit.name} 继续办理", [mu.milestone])
+        return f"{label} 办结已退回，提醒继续；{stats.summary()}"
     if request.kind == EXTENSION_REQUEST and decision == APPROVED:
         item.due = request.requested_due
         _move(session, item, EXTENDED, admin, f"同意延期至 {request.requested_due}（原定 {item.original_due}）"

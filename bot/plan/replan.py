@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Mapping
+from typing import AbstractSet, Mapping
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot.answers import reporting
-from bot.answers.dues import extended_dues
+from bot.answers.dues import extended_dues, held_units
 from bot.config.settings import LeadTimes, Settings
 from bot.plan.calendar import WorkCalendar
 from bot.plan.due import settle_due
@@ -78,14 +78,15 @@ def target_of(row: Milestone) -> Target:
 
 
 def desired_rows(row: Milestone, ctx: PlanContext, extended: Mapping[int, date] | None = None,
-                 reported: Mapping[int, set[int]] | None = None) -> list[Planned]:
+                 held: AbstractSet[int] = frozenset(), reported: Mapping[int, set[int]] | None = None) -> list[Planned]:
     """The plan of one stored milestone for its live units not yet done; a unit in `extended`
-    (unit_id → due, an approved 延期) is planned for its own date, and the occurrences in
+    (unit_id → due, an approved 延期) is planned for its own date, a unit in `held` (its 办结
+    waits for the admin's review) for nothing until the admin returns it, and the occurrences in
     `reported` (unit_id → periods of a reporting calendar it has reported) not at all."""
     if row.removed_at is not None or row.task.removed_at is not None:
         return []
     extended = extended or {}
-    todo = [mu for mu in row.units if mu.removed_at is None and mu.done_at is None]
+    todo = [mu for mu in row.units if mu.removed_at is None and mu.done_at is None and mu.unit_id not in held]
     target = target_of(row)
     planned = plan_milestone(target, [mu.unit.name for mu in todo if mu.unit_id not in extended],
                              ctx.policy, ctx.calendar, ctx.as_of)
@@ -128,7 +129,7 @@ def _values(p: Planned) -> dict:
 
 
 def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx: PlanContext, reason: str,
-           log: EventLog, inserts: list[dict], stats: ReplanStats,
+           log: EventLog, inserts: list[dict], stats: ReplanStats, held: AbstractSet[int] = frozenset(),
            reported: Mapping[int, set[int]] | None = None) -> None:
     unit_ids = {mu.unit.name: mu.unit_id for mu in row.units}
     done_units = {mu.unit_id for mu in row.units if mu.removed_at is None and mu.done_at is not None}
@@ -188,11 +189,13 @@ def _merge(row: Milestone, desired: list[Planned], existing: list[Reminder], ctx
             transition(log, rem, DONE, reporting.CLOSED_REASON)
             stats.done += 1
         else:
-            transition(log, rem, CANCELLED, _cancel_reason(row, rem))
+            transition(log, rem, CANCELLED, _cancel_reason(row, rem, held))
             stats.cancelled += 1
 
 
-def _cancel_reason(row: Milestone, rem: Reminder) -> str:
+def _cancel_reason(row: Milestone, rem: Reminder, held: AbstractSet[int]) -> str:
+    if rem.unit_id in held:
+        return "该单位已报办结、等待审核，审核期间暂停提醒"
     if row.task.removed_at is not None:
         return "任务已从清单中删除"
     if row.removed_at is not None:
@@ -213,12 +216,12 @@ def replan(session: Session, milestones: list[Milestone], ctx: PlanContext, reas
         for rem in session.scalars(select(Reminder).where(Reminder.milestone_id.in_(ids))):
             existing[rem.milestone_id].append(rem)
         inserts: list[dict] = []
-        extended = extended_dues(session, ids)
+        extended, held = extended_dues(session, ids), held_units(session, ids)
         done_periods = reporting.reported(session, chunk, ctx.policy.tz)
         for row in chunk:
-            periods = done_periods.get(row.id)
-            _merge(row, desired_rows(row, ctx, extended.get(row.id), periods), existing[row.id], ctx, reason, log,
-                   inserts, stats, periods)
+            waiting, periods = held.get(row.id, frozenset()), done_periods.get(row.id)
+            _merge(row, desired_rows(row, ctx, extended.get(row.id), waiting, periods), existing[row.id], ctx, reason,
+                   log, inserts, stats, waiting, periods)
         session.flush()
         if inserts:  # a new row's reason and updated_at say why and when it was planned
             session.execute(insert(Reminder.__table__), inserts)

@@ -213,7 +213,7 @@ def _perform(row: AnswerToken, mu: MilestoneUnit, action: str, *, once: bool):
             flows.report_progress(g.db, mu, name, form.get("text", ""), percent, _upload(), g.now, row.occurrence)
             done = "进展已报送，督办部门可以看到。"
         elif action == "done":
-            flows.submit_done(g.db, mu, name, form.get("note", ""), _upload(), g.now)
+            flows.submit_done(g.db, mu, name, form.get("note", ""), _upload(), g.now, g.settings)
             done = "办结情况已提交，等待督办部门审核；审核结果会通知本单位。"
         else:
             flows.request_extension(g.db, mu, name, _date(form.get("new_due")), form.get("reason", ""), g.now,

@@ -15,8 +15,10 @@ from typing import Callable
 from flask import Flask, abort, g, redirect, render_template, request, send_from_directory, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.config.settings import Settings, load_settings
+from bot.errors import DubanError
 from bot.store import open_store
 from bot.store.models import utcnow
 from bot.store.office_settings import effective_settings
@@ -29,6 +31,7 @@ PUBLIC |= {"answers.show", "answers.act", "answers.item", "answers.item_act", "a
 # htmx.min.js as npm installs it (package-lock.json); the image sets DUBAN_HTMX_DIR.
 HTMX_DIR = Path(os.environ.get("DUBAN_HTMX_DIR") or Path(__file__).resolve().parents[2] / "node_modules" / "htmx.org" / "dist")
 UPLOAD_LIMIT = 20 * 1024 * 1024
+PROXY_HOPS_ENV = "DUBAN_PROXY_HOPS"
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                 "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"),
@@ -37,6 +40,17 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+
+
+def proxy_hops() -> int:
+    """How many reverse proxies stand in front (DUBAN_PROXY_HOPS, default 0: headers are not trusted,
+    so nobody can claim another address by sending X-Forwarded-For)."""
+    raw = os.environ.get(PROXY_HOPS_ENV, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit() or int(raw) > 5:
+        raise DubanError(f"环境变量 {PROXY_HOPS_ENV} 应为控制台前面反向代理的层数（0–5 的整数，通常为 1），实际为 {raw!r}。")
+    return int(raw)
 
 
 def create_app(url: str | None = None, *, settings: Settings | None = None,
@@ -62,6 +76,9 @@ def create_app(url: str | None = None, *, settings: Settings | None = None,
         MAX_CONTENT_LENGTH=UPLOAD_LIMIT,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires on its own
     )
+    hops = proxy_hops()
+    if hops:  # the client's address (the units' rate limit) and scheme from the proxy's X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["duban"] = {"settings": settings, "clock": clock, "engine": engine, "sessions": make_session}
     CSRFProtect(app)
 

@@ -91,7 +91,7 @@ class Applier:
         now = utcnow()
         for spec in specs:
             values = dict(mentions=list(spec.mentions), secret=spec.secret, label=spec.label,
-                          enabled=spec.enabled, disabled_reason=spec.disabled_reason)
+                          enabled=spec.enabled, disabled_reason=spec.disabled_reason, role=spec.role)
             contact = stored.pop((spec.kind, spec.target), None)
             if contact is None:
                 self.session.add(Contact(unit=unit, kind=spec.kind, target=spec.target, updated_at=now, **values))
@@ -160,7 +160,8 @@ class Applier:
 
 
 def _differences(contact: Contact, values: dict) -> str:
-    labels = {"mentions": "@手机号", "secret": "加签密钥", "label": "备注", "enabled": "启用", "disabled_reason": "停用原因"}
+    labels = {"mentions": "@手机号", "secret": "加签密钥", "label": "备注", "enabled": "启用", "disabled_reason": "停用原因",
+              "role": "领导/日常"}
     return "、".join(labels[k] for k, v in values.items() if getattr(contact, k) != v) + "与文件不同，以文件为准"
 
 
@@ -193,6 +194,6 @@ def apply_config(session: Session, office: Office) -> Applied:
             applier.contacts(unit, wanted.get(name, ()))
     applier.lead_rules(settings)
     applier.calendar(settings)
-    session.flush()
     applier.office_settings(settings)
+    session.flush()
     return Applied(applier.changes, warnings)
