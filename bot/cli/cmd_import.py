@@ -15,13 +15,10 @@ def _existing_session():
     """A session on the store when it exists, for the aliases saved in the console; None when the
     database is not created yet: it holds no aliases, and a file that cannot be read must not create it."""
     from bot.config.settings import load_settings
-    from bot.errors import DubanError
-    from bot.store import open_store, session_scope
+    from bot.store import session_scope
+    from bot.store.db import existing_store
 
-    try:
-        engine = open_store(load_settings().database_url, create=False)
-    except DubanError:
-        engine = None
+    engine = existing_store(load_settings().database_url)
     if engine is None:
         yield None
         return

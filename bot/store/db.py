@@ -155,6 +155,24 @@ def open_store(url: str | None = None, *, migrate: bool = True, create: bool = T
     return engine
 
 
+def existing_store(url: str | None = None) -> Engine | None:
+    """The store when its database exists and has a schema, else None, creating nothing: for
+    what a command reads from the store before it knows it will write (import's aliases)."""
+    resolved = database_url(url)
+    if resolved in _engines:
+        return _engines[resolved]
+    probe = create_store_engine(resolved)
+    path = _sqlite_file(probe.url) if probe.dialect.name == "sqlite" else None
+    try:
+        if _missing_file(path) or _unmigrated(probe):
+            return None
+    except (OperationalError, DatabaseError):
+        return None
+    finally:
+        probe.dispose()
+    return open_store(resolved, create=False)
+
+
 def first_line(exc: BaseException) -> str:
     """The driver's first line, without SQL or parameters (they may hold message text)."""
     cause = getattr(exc, "orig", None) or exc
