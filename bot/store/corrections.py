@@ -26,6 +26,7 @@ its key within the task (from its action text before any correction; see `milest
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -197,13 +198,34 @@ def stored_corrections(session: Session, document_id: int) -> list[Correction]:
     return [Correction(r.id, r.kind, r.task_key, r.milestone_key, dict(r.value)) for r in rows]
 
 
-def reading_of(document) -> Extraction:
-    """The stored reading of a document (before corrections), as an Extraction."""
+def reading_of(document, tasks: Collection[str] | None = None) -> Extraction:
+    """The stored reading of a document (before corrections), as an Extraction.
+
+    With `tasks` (task keys), only part of it: those tasks with their milestones and flags, the
+    flags of no task, and every other flag once per (code, text). A review page shows 50 tasks
+    of a 2,000-task list yet names the units to map across the whole document; the other
+    tasks are not turned into objects on every visit."""
     from bot.extraction_file import stored_reading
 
     if not document.reading:
         raise DubanError(f"《{document.title}》是在保存原始读取结果之前导入的，请重新导入该文件后再修改")
-    return stored_reading(document.reading, document.source or document.title, document.sha256)
+    reading = document.reading if tasks is None else _part(document.reading, set(tasks))
+    return stored_reading(reading, document.source or document.title, document.sha256)
+
+
+def _part(reading: dict, keys: set[str]) -> dict:
+    chosen = [t for t in reading.get("tasks", []) if t.get("key") in keys]
+    numbers = {t.get("no") for t in chosen}
+    flags, seen = [], set()
+    for w in reading.get("warnings", []):
+        if w.get("task") is None or w.get("task") in numbers:
+            flags.append(w)
+        elif (w.get("code"), w.get("text")) not in seen:
+            seen.add((w.get("code"), w.get("text")))
+            flags.append(w)
+    milestones = [m for m in reading.get("milestones", []) if m.get("task_key") in keys
+                  or (not m.get("task_key") and m.get("task") in numbers)]
+    return {**reading, "tasks": chosen, "milestones": milestones, "warnings": flags}
 
 
 def add_correction(session: Session, document, kind: str, value: dict, *, actor: str, reason: str = "",

@@ -115,21 +115,24 @@ def _unit_choices(unmapped: list[str]) -> list[str]:
 def show(doc_id: int, error: str | None = None, status: int = 200, error_at: str | None = None):
     """The review page; `error_at` is the name whose "map unknown name" form the error belongs to."""
     doc = _document(doc_id)
-    try:
-        reading = keyed(reading_of(doc))
+    keys = [t.get("key") for t in (doc.reading or {}).get("tasks", [])]
+    pages = max(1, -(-len(keys) // PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = keys[(page - 1) * PAGE: page * PAGE]
+    corrections = stored_corrections(g.db, doc.id)
+    try:  # only this page's tasks, and those the corrections name (so a stale one is still told apart)
+        reading = keyed(reading_of(doc, tasks={*shown, *(c.task_key for c in corrections)}))
     except DubanError as problem:
         return render_template("error.html", title="无法核对", message=str(problem)), 409
     rows = list(g.db.scalars(select(CorrectionRow).where(
         CorrectionRow.document_id == doc.id, CorrectionRow.revoked_at.is_(None)).order_by(CorrectionRow.id)))
-    corrected, stale = apply_corrections(reading, stored_corrections(g.db, doc.id))
+    corrected, stale = apply_corrections(reading, corrections)
     checked = {(r.value.get("code"), r.value.get("message")) for r in rows if r.kind == "flag.checked"}
     general = [w for w in corrected.warnings if w.task is None]
     names_to_map = _names_to_map(corrected)
     units = _unit_choices(names_to_map)
-    tasks = corrected.document.tasks
-    pages = max(1, -(-len(tasks) // PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    views = _views(corrected, rows, tasks[(page - 1) * PAGE: page * PAGE])
+    on_page = set(shown)
+    views = _views(corrected, rows, [t for t in corrected.document.tasks if t.key in on_page])
     return render_template("review.html", doc=doc, views=views, page=page, pages=pages, general=general, stale=stale,
                            checked=checked, names_to_map=names_to_map, units=units,
                            mapped=[r for r in rows if r.kind == "unit.map"],
