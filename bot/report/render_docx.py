@@ -52,8 +52,10 @@ LINE = Pt(28)  # 公文 body: 22 lines a page at 三号
 
 UNIT_HEADERS = ("单位", "亮灯", *(header for _, header in COUNT_COLUMNS), "按期办结率")
 UNIT_WIDTHS = (40, 11, *(12,) * len(COUNT_COLUMNS), 21)  # mm, 156 in all
+UNIT_CENTRED = frozenset(range(1, len(UNIT_HEADERS)))  # the light and the figures; names read from the left
 ITEM_HEADERS = ("节点", "任务", "措施", "责任单位", "牵头/配合", "原定期限", "当前期限", "状态", "最新进展", "逾期天数")
 ITEM_WIDTHS = (13, 40, 50, 28, 14, 21, 21, 17, 37, 12)  # mm, 253 in all (landscape)
+ITEM_CENTRED = frozenset({0, 4, 5, 6, 7, 9})
 
 
 def render_docx(report: Report, template_path: Path | None = None) -> bytes:
@@ -151,7 +153,8 @@ def _east_asian(element, font: str) -> None:
     element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-def _style(document, name: str, style_id: str, font: str, size, *, bold: bool = False, exact: bool = False):
+def _style(document, name: str, style_id: str, font: str, size, *, bold: bool = False, exact: bool = False,
+           centred: bool = False):
     """A paragraph style (no per-run formatting, so a long appendix stays small and fast); named in
     Chinese for the office that edits the document, with an ASCII id as Word writes its own."""
     style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -161,6 +164,8 @@ def _style(document, name: str, style_id: str, font: str, size, *, bold: bool = 
     _east_asian(style.element, font)
     fmt = style.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
+    if centred:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if exact:
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
     else:
@@ -176,7 +181,8 @@ def _styles(document) -> dict:
         "body": _style(document, "通报正文", "DubanBody", BODY_FONT, SAN_HAO, exact=True),
         "heading": _style(document, "通报一级标题", "DubanHeading1", HEADING_FONT, SAN_HAO, exact=True),
         "cell": _style(document, "通报表格", "DubanCell", BODY_FONT, WU_HAO),
-        "head": _style(document, "通报表头", "DubanTableHead", HEADING_FONT, WU_HAO),
+        "centred": _style(document, "通报表格居中", "DubanCellCentred", BODY_FONT, WU_HAO, centred=True),
+        "head": _style(document, "通报表头", "DubanTableHead", HEADING_FONT, WU_HAO, centred=True),
     }
 
 
@@ -219,10 +225,10 @@ def _masthead(document, report: Report) -> None:
     issue.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(issue, issue_label(report), BODY_FONT, SAN_HAO)
     line = document.add_paragraph()
+    _border(line, "bottom", "FF0000", 18)  # first: python-docx then puts tabs and spacing after it, as Word requires
     line.paragraph_format.space_before = Pt(12)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT)
     _run(line, f"{report.office}\t{cn_date(report.as_of)}", BODY_FONT, SAN_HAO)
-    _border(line, "bottom", "FF0000", 18)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.paragraph_format.space_before = heading.paragraph_format.space_after = Pt(16)
@@ -246,7 +252,7 @@ def _body(document, report: Report, styles: dict) -> None:
         total = report.summary
         rows.append(("合计", NO_VALUE, *(str(getattr(total, key)) for key, _ in COUNT_COLUMNS),
                      percent(total.on_time_rate)))
-        table = _table(document, UNIT_HEADERS, UNIT_WIDTHS, rows, styles)
+        table = _table(document, UNIT_HEADERS, UNIT_WIDTHS, UNIT_CENTRED, rows, styles)
         for row, cells in zip(report.units, table.rows[1:]):
             _shade(cells.cells[1], LIGHT_SHADES.get(row.light))
     else:
@@ -276,12 +282,12 @@ def _appendix(document, report: Report, styles: dict) -> None:
              i.latest_progress or NO_VALUE, str(i.days_overdue) if i.days_overdue else NO_VALUE)
             for i in report.items]
     if rows:
-        _table(document, ITEM_HEADERS, ITEM_WIDTHS, rows, styles)
+        _table(document, ITEM_HEADERS, ITEM_WIDTHS, ITEM_CENTRED, rows, styles)
     else:
         _paragraph(document, "本期没有事项。", styles["body"], indent=False)
 
 
-def _table(document, headers, widths, rows, styles):
+def _table(document, headers, widths, centred, rows, styles):
     """A grid table with a header row that repeats on every page and fixed column widths.
 
     The body rows are copies of one formatted row with only the text changed: python-docx's
@@ -300,8 +306,8 @@ def _table(document, headers, widths, rows, styles):
         _fill(cell, text, styles["head"])
     if rows:
         pattern = table.add_row()._tr
-        for cell in table.rows[1].cells:
-            _fill(cell, "-", styles["cell"])
+        for column, cell in enumerate(table.rows[1].cells):
+            _fill(cell, "-", styles["centred" if column in centred else "cell"])
         pattern.getparent().remove(pattern)
         for t in pattern.iter(qn("w:t")):
             t.set(qn("xml:space"), "preserve")
@@ -339,5 +345,9 @@ def _page_numbers(section) -> None:
     _run(paragraph, "— ", "宋体", SI_HAO)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
+    shown = OxmlElement("w:r")  # what a viewer that does not compute fields shows
+    shown.append(OxmlElement("w:t"))
+    shown[0].text = "1"
+    field.append(shown)
     paragraph._p.append(field)
     _run(paragraph, " —", "宋体", SI_HAO)

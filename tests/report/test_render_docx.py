@@ -40,6 +40,8 @@ def test_the_masthead_is_red_with_the_office_issue_and_date_over_a_red_rule(docu
     assert _east_asian(title._r) == "方正小标宋简体"
     rule = document.paragraphs[2]._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}")
     assert rule is not None and rule.get(qn("w:color")) == "FF0000"
+    order = [child.tag.split("}")[1] for child in document.paragraphs[2]._p.pPr]
+    assert order == ["pBdr", "tabs", "spacing"]  # the schema's order: Word refuses a file that breaks it
 
 
 def test_a4_with_official_margins_and_a_landscape_appendix(document):
@@ -48,6 +50,8 @@ def test_a4_with_official_margins_and_a_landscape_appendix(document):
     assert [round(m.mm) for m in (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)] \
         == [37, 35, 28, 26]
     assert (round(appendix.page_width.mm), round(appendix.page_height.mm)) == (297, 210)
+    footer = first.footer.paragraphs[0]
+    assert footer._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE" and footer.text.startswith("— ")
 
 
 def test_chinese_fonts_are_set_as_the_east_asian_font(document):
@@ -80,6 +84,8 @@ def test_the_unit_table_has_each_units_light_counts_and_rate_and_a_total(documen
         assert row[2:-1] == [str(getattr(unit.counts, key)) for key, _ in COUNT_COLUMNS]
     assert rows[1][-1] == "75.0%" and rows[2][-1] == "20.0%" and rows[4][-1] == "—"
     assert rows[-1][:3] == ["合计", "—", str(SUMMARY.due)] and rows[-1][-1] == "33.3%"
+    styles = [cell.paragraphs[0].style.name for cell in table.rows[1].cells]
+    assert styles == ["通报表格"] + ["通报表格居中"] * 9  # names from the left, the light and figures centred
     shade = table.rows[2].cells[1]._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
     assert shade is not None and shade.get(qn("w:fill")) == "F4C7C3"  # 红
 
