@@ -174,7 +174,7 @@ def apply_corrections(extraction: Extraction, corrections: list[Correction]) -> 
             milestones.append(Milestone(expr="", start=0, end=0, due=date.fromisoformat(c.value["due"]),
                                         kind=c.value.get("kind", ONCE), matched_by="manual",
                                         action=c.value["action"], task=task.no, task_key=task.key,
-                                        key=f"c{c.id}", source=""))
+                                        units=tuple(task.units), key=f"c{c.id}", source=""))
         if c.kind == "task.reporting" and c.task_key in tasks:
             task = tasks[c.task_key]
             milestones.append(Milestone(expr=c.value["expr"], start=0, end=0, due=date.fromisoformat(c.value["due"]),

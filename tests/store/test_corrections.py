@@ -37,7 +37,10 @@ def test_applying_corrections_changes_only_their_targets(seed_path, office_confi
     assert sum(1 for m in corrected.milestones if m.due != next(
         (o.due for o in reading.milestones if (o.task_key, o.key) == (m.task_key, m.key)), m.due)) == 1
     assert not any("人数处" in m.units for m in corrected.milestones)
-    assert any(m.key == "c3" and m.task_key == "2" and m.due == date(2024, 9, 30) for m in corrected.milestones)
+    [added] = [m for m in corrected.milestones if m.key == "c3"]
+    assert (added.task_key, added.due) == ("2", date(2024, 9, 30))
+    task2 = next(t for t in corrected.document.tasks if t.key == "2")
+    assert added.units == tuple(task2.units) and added.units, "an added milestone is the task's units' to do"
     assert all(m.units == ("运用处甲", "商标处乙") for m in corrected.milestones if m.task_key == "3")
     assert any("人数处" in m.units for m in reading.milestones), "the reading itself is left as read"
 
