@@ -61,13 +61,15 @@ def list_contacts(unit, fmt) -> None:
             click.echo(f"\n{missing} 个单位没有联系方式，它们的提醒将发给管理员。")
 
 
-def _directory_and_admin(config_dir):
-    """The unit directory and admin name names are resolved through (the office's, never the examples)."""
+def _directory_and_admin(session, config_dir):
+    """The unit directory and admin name names are resolved through: the office's units.yaml
+    (never the examples) with the aliases saved in the console, as an import reads documents."""
     from bot.config.paths import SETTINGS, config_dir as resolve, units_file
     from bot.config.settings import load_settings
-    from bot.units.directory import load_directory
+    from bot.store.aliases import reading_directory_of
 
-    return load_directory(units_file(config_dir)), load_settings(resolve(config_dir) / SETTINGS).admin_name
+    directory = reading_directory_of(session, units_file(config_dir))[0]
+    return directory, load_settings(resolve(config_dir) / SETTINGS).admin_name
 
 
 def _show(unit_name: str, changes, warnings, fmt: str, unchanged: str) -> None:
@@ -158,8 +160,8 @@ def set_contacts(unit_name, mentions, secret, role, config_dir, fmt, **kinds) ->
         if value and not any(spec.kind in takers for spec in specs):
             raise DubanError(f"{option} 只用于 {'、'.join(takers)} 渠道，请同时给出这类联系方式。")
     warnings = [note for spec in specs for note in refuse_unusable(spec, f"--{spec.kind}")]
-    directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
+        directory, admin_name = _directory_and_admin(session, config_dir)
         unit = resolve_unit(session, directory, unit_name, admin_name)
         keep = [c for c in unit.contacts if not given.get(c.kind)]
         roles = {(c.kind, c.target): c.role for c in unit.contacts}  # --role alone changes it (_set_role)
@@ -205,8 +207,8 @@ def remove_contacts(unit_name, config_dir, fmt, **kinds) -> None:
     from bot.errors import DubanError
 
     given = {(kind, target) for kind, targets in _given(kinds).items() for target in targets}
-    directory, admin_name = _directory_and_admin(config_dir)
     with store_session() as (session, _):
+        directory, admin_name = _directory_and_admin(session, config_dir)
         unit = resolve_unit(session, directory, unit_name, admin_name)
         chosen = [c for c in unit.contacts if not given or (c.kind, c.target) in given]
         missing = given - {(c.kind, c.target) for c in unit.contacts}

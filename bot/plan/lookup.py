@@ -1,4 +1,4 @@
-"""Finding what an admin names on the command line: a unit (name or alias), a milestone (M12 or 12)."""
+"""Finding what an admin names on the command line: a unit (name, units.yaml or console alias), a milestone (M12 or 12)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ def find_unit(session: Session, name: str) -> Unit:
     from bot.units.directory import name_key
 
     units = list(session.scalars(select(Unit)))
-    canonical = _directory_name(name)
+    canonical = _directory_name(session, name)
 
     def spelled(text: str) -> list[Unit]:
         return [u for u in units if name_key(u.name) == name_key(text)]
@@ -38,13 +38,14 @@ def find_unit(session: Session, name: str) -> Unit:
                                                  else "请用 python -m bot contacts list 查看单位名称。"))
 
 
-def _directory_name(name: str) -> str | None:
-    """The standard name the office's unit directory (units.yaml) gives `name`; None when there is
-    no readable directory or it does not know the name; a group is a DubanError (several units)."""
-    from bot.units import load_directory
+def _directory_name(session: Session, name: str) -> str | None:
+    """The standard name the office's unit directory (units.yaml plus the aliases saved in the
+    console) gives `name`; None when there is no readable directory or it does not know the
+    name; a group is a DubanError (several units)."""
+    from bot.store.aliases import reading_directory_of
 
     try:
-        directory = load_directory()
+        directory = reading_directory_of(session)[0]
     except DubanError:
         return None
     return directory.unit_named(name)

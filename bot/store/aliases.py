@@ -11,6 +11,7 @@ file, or whose text the file now gives another unit, is left out and said so.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,10 +53,11 @@ def with_aliases(directory: Directory, rows: list[DirectoryAlias]) -> tuple[Dire
     return (directory.with_aliases(usable) if usable else directory), notes
 
 
-def reading_directory_of(session: Session) -> tuple[Directory, str | None, list[str]]:
-    """`reading_directory()` plus the console's aliases: the directory of every import with a
-    store, its note, and a note for each alias left out."""
-    directory, note = reading_directory()
+def reading_directory_of(session: Session, path: str | Path | None = None) -> tuple[Directory, str | None, list[str]]:
+    """`reading_directory(path)` plus the console's aliases: the directory of every import and
+    every name lookup (bot.plan.lookup, contacts set) with a store, its note, and a note for
+    each alias left out."""
+    directory, note = reading_directory(path)
     directory, unused = with_aliases(directory, active_aliases(session))
     return directory, note, unused
 
