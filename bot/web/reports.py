@@ -14,13 +14,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import func, select
 
 from bot.cli.store_options import resolve_as_of
-from bot.config.paths import config_dir
 from bot.errors import DubanError
 from bot.report import numbers, wording
 from bot.report.build import build_report, period_of
 from bot.report.model import PERIOD_LABELS, PERIODS, Report
 from bot.report.render import render
-from bot.report.render_docx import TEMPLATE_NAME
 from bot.report.render_md import RATED, SUMMARY
 from bot.store.audit import record
 from bot.store.report_models import ReportIssue
@@ -66,11 +64,10 @@ def file_name(report: Report, fmt: str) -> str:
 
 
 def download(report: Report, fmt: str):
+    """The file `bot report` writes (Word in the office's own template when config has one)."""
     if fmt not in FORMATS:
         abort(404)
-    template = config_dir() / TEMPLATE_NAME  # the office's own Word layout, as `bot report` uses it
-    body = render(report, fmt, template if fmt == "docx" and template.is_file() else None)
-    return send_file(BytesIO(body), mimetype=FORMATS[fmt][1], as_attachment=True,
+    return send_file(BytesIO(render(report, fmt)), mimetype=FORMATS[fmt][1], as_attachment=True,
                      download_name=file_name(report, fmt))
 
 
@@ -82,22 +79,27 @@ def issued(kind: str, day: date) -> ReportIssue | None:
     return next((i for i in candidates if i.as_of.astimezone(g.settings.tz).date() == day), None)
 
 
-@bp.get("")
-def index():
-    errors: dict[str, str] = {}
-    as_of, kind = as_of_arg(errors), period_arg(errors)
+def page(as_of: date | None, kind: str, errors: dict[str, str]):
+    """The page for a day and period; with errors in the choice, the form and the issued list only."""
     shown = dict(errors=errors, periods=PERIOD_LABELS, formats=FORMATS, issues=numbers.issues(g.db), lights=LIGHTS,
                  w=wording, summary_rows=SUMMARY, rated=RATED, kind=kind)
-    if errors:
+    if as_of is None:
         return render_template("reports.html", report=None, as_of=None, **shown), 400
     issue = issued(kind, as_of)
     report = build(as_of, kind, issue.number if issue else None)
     pages = max(-(-len(report.items) // PAGE), 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    at = min(max(request.args.get("page", 1, type=int), 1), pages)
     next_number = (g.db.scalar(select(func.max(ReportIssue.number)).where(ReportIssue.year == report.year)) or 0) + 1
     return render_template("reports.html", report=report, as_of=as_of, issued_here=issue is not None,
-                           next_number=next_number, items=report.items[(page - 1) * PAGE:page * PAGE], page=page,
-                           pages=pages, **shown)
+                           next_number=next_number, items=report.items[(at - 1) * PAGE:at * PAGE], page=at,
+                           pages=pages, **shown), 400 if errors else 200
+
+
+@bp.get("")
+def index():
+    errors: dict[str, str] = {}
+    as_of, kind = as_of_arg(errors), period_arg(errors)
+    return page(None if errors else as_of, kind, errors)
 
 
 @bp.get("/file")
@@ -111,24 +113,42 @@ def file():
     return download(build(as_of, kind, issue.number if issue else None), request.args.get("format", ""))
 
 
+def number_field(errors: dict) -> int | None:
+    """The 期号 the admin typed (empty: the year's next)."""
+    text = request.form.get("number", "").strip()
+    if text and not (text.isdigit() and 1 <= int(text) <= 9999):
+        errors["number"] = "期号应为 1–9999 的整数；不填则取本年度下一期。"
+    return int(text) if text.isdigit() else None
+
+
 @bp.post("/publish")
 def publish():
-    """发布本期通报: the year's next 期号 for this day and period; publishing it again keeps its number."""
+    """发布本期通报: the year's next 期号 (or the one typed) for this day and period; publishing
+    the same day and period again keeps its number."""
     try:
         as_of, kind = date.fromisoformat(request.form.get("as_of", "")), request.form.get("period", "")
         report = build(as_of, kind)
     except (ValueError, DubanError):
-        abort(400)
+        abort(400)  # hidden fields of the preview: only a forged or stale form gets here
+    errors: dict[str, str] = {}
+    number = number_field(errors)
     issue = issued(kind, as_of)
     if issue is not None:
         flash(f"{issue.year}年第{issue.number}期已于 {issue.created_at.astimezone(g.settings.tz):%Y-%m-%d %H:%M} "
               f"由 {issue.created_by} 发布，期号不变。")
-    else:
-        issue, _ = numbers.take_number(g.db, report.year, report.period, resolve_as_of(as_of, g.settings),
-                                       g.user.username)
-        record(g.db, g.user.username, "发布督办通报", f"{issue.year}年第{issue.number}期", None,
-               {"period": report.period.label, "as_of": as_of.isoformat(), "number": issue.number}, at=g.now)
-        flash(f"已发布 {issue.year}年第{issue.number}期（{report.period.label}，截至 {as_of}）。")
+        return redirect(url_for("reports.index", as_of=as_of, period=kind))
+    if not errors:
+        try:
+            issue, _ = numbers.take_number(g.db, report.year, report.period, resolve_as_of(as_of, g.settings),
+                                           g.user.username, number=number)
+        except DubanError as refused:  # the number typed is taken (the CLI's wording names its option)
+            errors["number"] = (f"{report.year}年第{number}期已经存在，请换一个期号，或留空取下一期。"
+                                if number is not None else refused.message)
+    if errors:
+        return page(as_of, kind, errors)
+    record(g.db, g.user.username, "发布督办通报", f"{issue.year}年第{issue.number}期", None,
+           {"period": report.period.label, "as_of": as_of.isoformat(), "number": issue.number}, at=g.now)
+    flash(f"已发布 {issue.year}年第{issue.number}期（{report.period.label}，截至 {as_of}）。")
     return redirect(url_for("reports.index", as_of=as_of, period=kind))
 
 

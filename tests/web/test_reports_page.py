@@ -155,7 +155,7 @@ def test_publishing_needs_the_forms_token(admin, office):
 
 def test_publish_takes_the_next_number_once_audits_it_and_lists_it(admin, office):
     page = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
-    assert "编为 2024 年第 1 期" in page
+    assert "期号留空则编为第 1 期" in page
     answer = admin.post("/reports/publish", data={"csrf_token": csrf_of(page), "as_of": AS_OF, "period": "month"})
     assert answer.status_code == 302
     shown = admin.get(answer.headers["Location"]).get_data(as_text=True)
@@ -180,6 +180,23 @@ def test_publish_takes_the_next_number_once_audits_it_and_lists_it(admin, office
     word = admin.get(link)
     assert word.status_code == 200 and quote("督办通报-2024年7月-第1期.docx") in word.headers["Content-Disposition"]
     assert "2024年第1期" in "\n".join(p.text for p in Document(BytesIO(word.get_data())).paragraphs)
+
+
+def test_a_number_typed_is_used_and_a_taken_or_bad_one_is_refused_next_to_the_field(admin, office):
+    page = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    token = csrf_of(page)
+    typed = admin.post("/reports/publish", data={"csrf_token": token, "as_of": AS_OF, "period": "month", "number": "7"})
+    assert "已发布 2024年第7期" in admin.get(typed.headers["Location"]).get_data(as_text=True)
+    for number, message in (("7", "2024年第7期已经存在"), ("0", "期号应为 1–9999 的整数"), ("第八", "期号应为")):
+        answer = admin.post("/reports/publish", data={"csrf_token": token, "as_of": "2024-07-12", "period": "week",
+                                                      "number": number})
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 400 and 'id="preview"' in html
+        label = html.split('name="number"')[1].split("</label>")[0]
+        assert 'class="field-error"' in label and message in label
+    assert issue_count(office) == 1
+    following = admin.post("/reports/publish", data={"csrf_token": token, "as_of": "2024-07-12", "period": "week"})
+    assert "已发布 2024年第8期" in admin.get(following.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_tampered_publish_form_takes_no_number(admin, office):
