@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
@@ -11,6 +12,7 @@ from docx.shared import Pt
 from bot.errors import DubanError
 from bot.report.render_docx import render_docx, template_context
 from bot.report.wording import COUNT_COLUMNS
+from tests.conftest import ROOT
 from tests.report.hand_report import HYPERLINK, ITEMS, LAGGARDS, SUMMARY, UNITS, hand_report
 
 
@@ -186,6 +188,21 @@ def test_control_characters_in_a_text_are_dropped_not_fatal(tmp_path):
     filled = _open(render_docx(report, _template(tmp_path)))
     assert filled.paragraphs[0].text == "福建省知识产权局办公室"
     assert [c.text for c in filled.tables[1].rows[0].cells] == ["M3", "任务", "2024-07-01"]
+
+
+def test_the_placeholders_docs_report_md_lists_are_the_ones_a_template_gets():
+    section = (ROOT / "docs" / "report.md").read_text(encoding="utf-8").split("## Word 与 Excel")[1].split("\n## ")[0]
+    context = template_context(hand_report())
+    scopes = {"u": context["units"][0], "lag": context["laggards"][0], "i": context["items"][0],
+              "summary": context["summary"]}
+    named = re.findall(r"\{\{ ([\w.]+) \}\}", section) + re.findall(r"`(i\.\w+)`", section)
+    assert len(named) > 30
+    for name in named:
+        head, _, attr = name.partition(".")
+        if head != "sumary":  # the section's example of a typo
+            assert (attr in scopes[head]) if attr else (head in context), name
+    figures = re.findall(r"`(\w+)`", next(line for line in section.splitlines() if "summary.on_time" in line))
+    assert len(figures) == 14 and set(figures) <= set(context["summary"]) <= set(context["units"][0])
 
 
 @pytest.mark.parametrize("extra, says", [
