@@ -5,24 +5,31 @@ fixing a fresh install: here each settings key, each unit's entry and each conta
 checked on its own, so one run lists everything. Contacts are judged by the rules
 `config apply` and `contacts set` use (bot.config.admin.channels): the channel registry's.
 Warnings (a plain SMTP login allowed on purpose) do not fail the check.
+
+When the office's store exists (never created to find out), the settings judged are the
+ones in force, settings.yaml < what the console stored < the environment, as every process
+reads them (bot.store.office_settings); a value the console changed is said to come from there.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from bot.config.admin.channels import judge
 from bot.config.admin.units import canonical_name, contacts_owner
-from bot.config.contacts import parse_contact
+from bot.config.contacts import ContactSpec, parse_contact
 from bot.config.paths import CONTACTS, SETTINGS as SETTINGS_FILE, missing_dir, missing_file
 from bot.config.settings import Settings, _apply_env, parse_settings
 from bot.config.yamlfile import Where, YDict, YList, load_yaml
 from bot.envfile import where_to_set
 from bot.errors import DubanError
+from bot.notify import ChannelConfigError
+from bot.notify.email import addresses
 from bot.units.directory import Directory, load_directory
 
 SETTINGS, UNITS, CONTACTS_AREA, SECRETS, CHANNEL, DATABASE = "设置", "单位目录", "联系方式", "密钥/环境变量", "渠道配置", "数据库"
@@ -92,10 +99,50 @@ def _settings(path: Path, report: ConfigReport) -> tuple[Settings, YDict, Where]
         settings = _apply_env(settings)
     except DubanError as exc:
         report.add(SETTINGS, exc.message)
-    if not settings.public_url:
-        report.warn(SETTINGS, "未设置 public_url（或环境变量 DUBAN_PUBLIC_URL）：提醒中不带签收、反馈进展、办结、申请延期链接，"
-                              "消息改为请各单位联系督办人员。设置控制台的公网地址后即带链接。")
     return settings, data, where
+
+
+def _shown(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _in_force(settings: Settings, report: ConfigReport) -> tuple[Settings, bool]:
+    """The settings in force when the store exists (file < console < environment), each key the
+    console changed said with its value; else the file's. True when a store was read."""
+    from bot.store import session_scope
+    from bot.store.db import DEFAULT_URL, existing_store, first_line
+    from bot.store.office_settings import STORE, stored, with_overrides, yaml_form
+
+    try:
+        engine = existing_store(settings.database_url or DEFAULT_URL)
+        if engine is None:
+            return settings, False
+        with session_scope(engine) as session:
+            values = stored(session)
+    except (DubanError, SQLAlchemyError) as exc:
+        why = exc.message if isinstance(exc, DubanError) else first_line(exc)
+        report.warn(DATABASE, f"无法读取数据库中控制台修改的设置（{why}）：设置按配置文件和环境变量检查。")
+        return settings, False
+    try:
+        in_force = with_overrides(settings, values)
+    except DubanError as exc:
+        report.add(SETTINGS, exc.message)
+        return settings, True
+    console = [f"{key} = {_shown(yaml_form(in_force, key))}" for key in values  # the environment still wins
+               if yaml_form(in_force, key) != yaml_form(settings, key)]
+    if console:
+        report.warn(SETTINGS, f"以下设置以控制台中修改的值为准（{STORE.path}），与 {SETTINGS_FILE} 不同：{'；'.join(console)}。"
+                              "运行 python -m bot config export -o 配置目录 可写回文件；config apply 会以文件为准覆盖（需 --yes）。")
+    return in_force, True
+
+
+def _public_url(settings: Settings, with_store: bool, report: ConfigReport) -> None:
+    if settings.public_url:
+        return
+    where = ("settings.yaml、控制台“设置”页和环境变量 DUBAN_PUBLIC_URL 中都没有" if with_store
+             else "或环境变量 DUBAN_PUBLIC_URL")
+    report.warn(SETTINGS, f"未设置 public_url（{where}）：提醒中不带签收、反馈进展、办结、申请延期链接，"
+                          "消息改为请各单位联系督办人员。设置控制台的公网地址后即带链接。")
 
 
 def _database(settings: Settings, report: ConfigReport) -> None:
@@ -125,12 +172,14 @@ def _directory(path: Path, report: ConfigReport) -> Directory | None:
     return directory
 
 
-def _contacts(items, where: Where, report: ConfigReport) -> None:
+def _contacts(items, where: Where, report: ConfigReport) -> list[ContactSpec]:
+    """The contacts that parse (each checked by its channel's rules); every problem reported."""
     if isinstance(items, (str, dict)):
         items = YList([items])
     if not isinstance(items, list):
         report.add(CONTACTS_AREA, where.error("应为联系方式列表。").message)
-        return
+        return []
+    specs = []
     for i, item in enumerate(items):
         at = where.child(items, i)
         try:
@@ -138,6 +187,7 @@ def _contacts(items, where: Where, report: ConfigReport) -> None:
         except DubanError as exc:
             report.add(CONTACTS_AREA, exc.message)
             continue
+        specs.append(spec)
         report.contacts += 1
         verdict = judge(spec)
         if verdict.missing_env:
@@ -147,14 +197,15 @@ def _contacts(items, where: Where, report: ConfigReport) -> None:
             report.add(CHANNEL, at.error(message).message)
         for message in verdict.warnings:
             report.warn(CHANNEL, at.error(message).message)
+    return specs
 
 
-def _contacts_file(path: Path, directory: Directory | None, admin_name: str, report: ConfigReport) -> None:
+def _contacts_file(path: Path, directory: Directory | None, admin_name: str, report: ConfigReport) -> list[ContactSpec]:
     try:
         data, where = load_yaml(path)
     except DubanError as exc:
         report.add(CONTACTS_AREA, exc.message)
-        return
+        return []
     for key in data:
         if key != "units":
             report.add(CONTACTS_AREA, where.child(data, key).error("未知配置项，顶层只有 units。").message)
@@ -162,7 +213,8 @@ def _contacts_file(path: Path, directory: Directory | None, admin_name: str, rep
     uw = where.child(data, "units")
     if not isinstance(units, dict):
         report.add(CONTACTS_AREA, uw.error("应为 单位名: [联系方式…] 的映射。").message)
-        return
+        return []
+    specs = []
     for name, items in units.items():
         at = uw.child(units, name)
         if directory is not None:
@@ -170,7 +222,8 @@ def _contacts_file(path: Path, directory: Directory | None, admin_name: str, rep
                 contacts_owner(directory, str(name), admin_name)
             except DubanError as exc:
                 report.add(CONTACTS_AREA, at.error(exc.message).message)
-        _contacts(items or YList(), at, report)
+        specs += _contacts(items or YList(), at, report)
+    return specs
 
 
 def _lead_time_units(settings: Settings, data: YDict, where: Where, directory: Directory | None,
@@ -187,6 +240,45 @@ def _lead_time_units(settings: Settings, data: YDict, where: Where, directory: D
             report.add(SETTINGS, at.child(by_unit, name).error(exc.message).message)
 
 
+def _report_recipients(settings: Settings, data: YDict, where: Where, directory: Directory | None,
+                       contacts: list[ContactSpec], report: ConfigReport) -> None:
+    """Each report_schedule recipient the scheduled 督办通报 would not find (jobs.report_job.resolve_recipients):
+    a unit's standard name as the directory writes it, the admin's name, or an address of an
+    enabled email contact; an alias or a group reaches nobody at send time."""
+    if settings.report_schedule is None:
+        return
+    schedule = data["report_schedule"]
+    items = schedule["recipients"]
+    at = where.child(data, "report_schedule").child(schedule, "recipients")
+    emails = {a for c in contacts if c.kind == "email" and c.enabled for a in _addresses(c.target)}
+    for i, item in enumerate(items):
+        name, problem = item.strip(), None
+        if "@" in name:
+            if name not in emails:
+                problem = (f"收件人 {name} 不是 contacts.yaml（或 admin.contacts）中已启用的邮箱联系方式，定时通报不会发给它："
+                           "请先把它加为某单位的 email 联系方式，或改写为单位名称。")
+        elif name != settings.admin_name and directory is not None:
+            try:
+                unit = directory.unit_named(name)
+            except DubanError as exc:  # a group
+                problem = f"收件人{exc.message}"
+            else:
+                if unit is None:
+                    problem = (f"收件人「{name}」不在单位目录 {directory.source} 中，也不是管理员名称（{settings.admin_name}）"
+                               "或已配置的邮箱：定时通报找不到它。请改写为目录中单位的标准名称。")
+                elif unit != name:
+                    problem = f"收件人「{name}」是「{unit}」的简称：定时通报按标准名称找收件人，请写「{unit}」。"
+        if problem:
+            report.add(SETTINGS, at.child(items, i).error(problem).message)
+
+
+def _addresses(target: str) -> tuple[str, ...]:
+    try:
+        return addresses("email", target)
+    except ChannelConfigError:  # reported with the contact
+        return ()
+
+
 def check_config(config_dir: Path, units_path: Path) -> ConfigReport:
     """Every problem in settings.yaml, units.yaml (`units_path`), contacts.yaml and the environment they reference."""
     report = ConfigReport()
@@ -198,10 +290,14 @@ def check_config(config_dir: Path, units_path: Path) -> ConfigReport:
                 report.add(area, missing_file(config_dir, name))
     settings, data, where = _settings(config_dir / SETTINGS_FILE, report)
     _database(settings, report)
+    settings, with_store = _in_force(settings, report)
+    _public_url(settings, with_store, report)
     directory = _directory(units_path, report)
     _lead_time_units(settings, data, where, directory, report)
     admin = data.get("admin") if isinstance(data.get("admin"), dict) else YDict()
+    contacts = []
     if "contacts" in admin:
-        _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report)
-    _contacts_file(config_dir / CONTACTS, directory, settings.admin_name, report)
+        contacts = _contacts(admin["contacts"] or YList(), where.child(data, "admin").child(admin, "contacts"), report)
+    contacts += _contacts_file(config_dir / CONTACTS, directory, settings.admin_name, report)
+    _report_recipients(settings, data, where, directory, contacts, report)
     return report
