@@ -2,14 +2,8 @@
 from __future__ import annotations
 
 from bot.report.model import Counts, Report
-from bot.report.wording import COUNT_COLUMNS, issue_label, laggard_sentence, percent, summary_sentence, task_text
-
-# The summary's lines (Counts attribute, label); those in RATED also show their share of 应办结.
-SUMMARY = (("total", "督办事项"), ("assessed", "应办结"), ("due", "已到期"), ("due_in_period", "本期到期"),
-           ("on_time", "按期办结"), ("extended_done", "延期办结"), ("late_done", "逾期办结"),
-           ("overdue_open", "逾期未办结"), ("pending_review", "办结待审核"), ("unacknowledged", "未签收"),
-           ("no_progress", "已到期未报进展"))
-RATED = ("on_time", "extended_done", "late_done", "overdue_open")
+from bot.report.wording import (COUNT_COLUMNS, RATED, SUMMARY_LINES, issue_label, laggard_sentence, percent,
+                                summary_sentence, task_text)
 
 ITEM_HEADERS = ("节点", "任务", "具体措施", "责任单位", "牵头/配合", "原定时限", "现时限", "状态", "办理时效", "最新进展", "逾期天数")
 
@@ -25,7 +19,7 @@ def _table(headers, rows) -> list[str]:
 
 
 def _summary(c: Counts) -> list[str]:
-    rows = [(label, getattr(c, key), percent(c.rate(getattr(c, key))) if key in RATED else "") for key, label in SUMMARY]
+    rows = [(label, getattr(c, key), percent(c.rate(getattr(c, key))) if key in RATED else "") for key, label in SUMMARY_LINES]
     return _table(("指标", "数量", "占应办结"), rows)
 
 

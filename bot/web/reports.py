@@ -19,7 +19,7 @@ from bot.report import numbers, wording
 from bot.report.build import build_report, period_of
 from bot.report.model import PERIOD_LABELS, PERIODS, Report
 from bot.report.render import render
-from bot.report.render_md import RATED, SUMMARY
+from bot.report.wording import RATED, SUMMARY_LINES
 from bot.store.audit import record
 from bot.store.report_models import ReportIssue
 from bot.web.deliveries import _day as day_arg
@@ -82,7 +82,7 @@ def issued(kind: str, day: date) -> ReportIssue | None:
 def page(as_of: date | None, kind: str, errors: dict[str, str]):
     """The page for a day and period; with errors in the choice, the form and the issued list only."""
     shown = dict(errors=errors, periods=PERIOD_LABELS, formats=FORMATS, issues=numbers.issues(g.db), lights=LIGHTS,
-                 w=wording, summary_rows=SUMMARY, rated=RATED, kind=kind)
+                 w=wording, summary_rows=SUMMARY_LINES, rated=RATED, kind=kind)
     if as_of is None:
         return render_template("reports.html", report=None, as_of=None, **shown), 400
     issue = issued(kind, as_of)
