@@ -6,29 +6,16 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
 from bot.store import open_store, session_scope
 from bot.store.aliases import save_alias
+from tests.store.conftest import run  # noqa: F401  (the store tests' in-process `python -m bot`)
 
 ALIAS, UNIT = "维权处", "知识产权保护处"  # 维权处 is in neither units.yaml nor the seed
 
 
 @pytest.fixture
-def run(store_config):
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result
-
-    return invoke
-
-
-@pytest.fixture
-def aliased(run, db_url, seed_path):
+def aliased(store_config, run, db_url, seed_path):
     """The seed imported, then 维权处 saved in the console as an alias of 知识产权保护处."""
     run("import", str(seed_path), "--as-of", "2024-05-22")
     with session_scope(open_store(db_url)) as session:
