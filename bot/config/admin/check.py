@@ -131,7 +131,7 @@ def _in_force(settings: Settings, report: ConfigReport) -> tuple[Settings, bool]
     console = [f"{key} = {_shown(yaml_form(in_force, key))}" for key in values  # the environment still wins
                if yaml_form(in_force, key) != yaml_form(settings, key)]
     if console:
-        report.warn(SETTINGS, f"以下设置以控制台中修改的值为准（{STORE.path}），与 {SETTINGS_FILE} 不同：{'；'.join(console)}。"
+        report.warn(SETTINGS, f"以下设置以{STORE.path}中的值为准，与 {SETTINGS_FILE} 不同：{'；'.join(console)}。"
                               "运行 python -m bot config export -o 配置目录 可写回文件；config apply 会以文件为准覆盖（需 --yes）。")
     return in_force, True
 
