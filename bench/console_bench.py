@@ -8,6 +8,7 @@ own cost, without a network in the way).
 """
 from __future__ import annotations
 
+import gc
 import os
 import random
 import re
@@ -65,6 +66,7 @@ def main() -> int:
         result = runner.invoke(cli, args, input=stdin)
         assert result.exit_code == 0, result.output
     app = create_app(clock=lambda: datetime(2024, 6, 20, 1, tzinfo=timezone.utc))
+    gc.freeze()  # as `python -m bot web` does once the app is built
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

@@ -1,6 +1,8 @@
 """`python -m bot web`: serve the admin console with waitress (pure Python, also on Windows)."""
 from __future__ import annotations
 
+import gc
+
 import click
 
 
@@ -21,5 +23,6 @@ def web(host, port, threads):
     from bot.web import create_app
 
     app = create_app()
+    gc.freeze()  # what start-up loaded lives as long as the server: no collection walks it again per request
     click.echo(f"督办提醒控制台: http://{host}:{port}/  （按 Ctrl+C 停止）")
     waitress.serve(app, host=host, port=port, threads=threads, ident="duban")
