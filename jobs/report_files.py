@@ -1,6 +1,8 @@
-"""The attachments an outbox message carries: the scheduled 督办通报's files, read when it is sent.
+"""The attachments an outbox message carries: the scheduled 督办通报's files (bot.report.files
+keeps them at issue), read when it is sent.
 
-Kept apart from jobs.report_job so the send loop does not load the report's builder and renderers.
+Kept apart from jobs.report_job so the send loop does not load the report's builder; the
+renderers' libraries load only when a file is rendered.
 """
 from __future__ import annotations
 
@@ -8,12 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from bot.notify.base import Attachment
+from bot.report.files import MIME
 from bot.store.report_delivery_models import ReportFile, ReportSend
-
-MIME = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def attachments(session: Session, message_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:
@@ -27,5 +25,5 @@ def attachments(session: Session, message_ids: list[int]) -> dict[int, tuple[Att
     out: dict[int, list[Attachment]] = {}
     for message_id, file in rows:
         out.setdefault(message_id, []).append(
-            Attachment(file.filename, file.content, MIME.get(file.fmt, "application/octet-stream")))
+            Attachment(file.filename, file.content, MIME[file.fmt]))
     return {mid: tuple(files) for mid, files in out.items()}

@@ -7,7 +7,8 @@ transaction, for the recipients not yet recorded for that period (report_sends):
 - within catch_up_hours of the send instant (the planner's catch-up rule; at least a few
   minutes, the job's own tick): the period's issue is taken (bot.report.numbers: one
   number per period, whichever worker comes first), built as of the period's end,
-  rendered once per format into report_files, and one message per contact is queued in
+  rendered once per format into report_files (bot.report.files: the issue's bytes, which
+  the console serves too), and one message per contact is queued in
   the outbox, its report_sends row pointing at it. The dispatcher sends it like every
   other message (leases, retries, the robots' shared budget, a deliveries row per
   attempt) and attaches the files where the channel can carry them;
@@ -22,7 +23,6 @@ that lists it. A name that matches nothing is said to the admin once per period.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -36,12 +36,12 @@ from bot.notify.email import addresses
 from bot.notify.render import inert_markdown, inert_text
 from bot.plan.notices import raise_notice
 from bot.report.build import build_report, period_of
+from bot.report.files import keep_files
 from bot.report.model import Period, Report
 from bot.report.numbers import take_number
-from bot.report.render import render
 from bot.report.wording import issue_label, laggard_sentence, summary_sentence
 from bot.store.models import ADMIN, Contact, Unit
-from bot.store.report_delivery_models import EXPIRED_SEND, QUEUED_SEND, ReportFile, ReportSend
+from bot.store.report_delivery_models import EXPIRED_SEND, QUEUED_SEND, ReportSend
 from jobs.outbox import Outgoing, enqueue
 from jobs.recipients import admin_contacts, unit_contacts
 from jobs.tally import Tally
@@ -51,7 +51,6 @@ GRACE = timedelta(minutes=5)  # the job ticks every minute: catch_up_hours 0 sti
 LOOKBACK_DAYS = 100  # more than a quarter: the latest send day is always within it
 QUARTER_MONTHS = (1, 4, 7, 10)
 LAGGARDS_SHOWN = 10
-UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass
@@ -157,7 +156,7 @@ def send_reports(session: Session, settings: Settings, now: datetime, actor: str
         return run
     issue, _ = take_number(session, draft.year, period, as_of, actor, scheduled=True, formats=",".join(schedule.formats))
     report = replace(draft, number=issue.number)
-    names = _files(session, issue.id, report, schedule.formats)
+    names = [f.filename for f in keep_files(session, issue.id, report, schedule.formats).values()]
     today = now.astimezone(settings.tz).date()
     for contact in todo:
         message = report_message(report, names if CHANNELS[contact.kind].files else (), public_base_url(settings))
@@ -167,22 +166,6 @@ def send_reports(session: Session, settings: Settings, now: datetime, actor: str
         run.queued += 1
     session.flush()
     return run
-
-
-def _files(session: Session, issue_id: int, report: Report, formats: tuple[str, ...]) -> list[str]:
-    """The issue's file names, rendering the formats it does not have yet (a later recipient reuses them)."""
-    stored = {f.fmt: f.filename for f in session.scalars(select(ReportFile).where(ReportFile.issue_id == issue_id))}
-    for fmt in formats:
-        if fmt not in stored:
-            stored[fmt] = filename(report, fmt)
-            session.add(ReportFile(issue_id=issue_id, fmt=fmt, filename=stored[fmt], content=render(report, fmt)))
-    session.flush()
-    return [stored[fmt] for fmt in formats]
-
-
-def filename(report: Report, fmt: str) -> str:
-    """督办通报（2024年第3期）.docx: what the recipient's mail client or WeCom group shows."""
-    return UNSAFE_IN_FILENAMES.sub("_", f"{report.title}（{issue_label(report)}）") + f".{fmt}"
 
 
 def report_message(report: Report, files: list[str] | tuple[str, ...], base_url: str) -> Message:

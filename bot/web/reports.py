@@ -3,10 +3,13 @@ writes, published under the year's next 期号 (admin only, audited), and the is
 for download again.
 
 The page formats the Report that `build_report` returns; it counts nothing itself, so what the
-office sees here is what the downloaded file says.
+office sees here is what the downloaded file says. Publishing renders all four formats once
+into report_files (bot.report.files): an issued 通报 is downloaded as it was issued, whatever
+is corrected later; the preview and its downloads always show the store as it is now.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
@@ -17,6 +20,7 @@ from bot.cli.store_options import resolve_as_of
 from bot.errors import DubanError
 from bot.report import numbers, wording
 from bot.report.build import build_report, period_of
+from bot.report.files import MIME, keep_files, kept_file, kept_formats
 from bot.report.model import PERIOD_LABELS, PERIODS, Report
 from bot.report.render import render
 from bot.report.wording import RATED, SUMMARY_LINES
@@ -26,12 +30,7 @@ from bot.web.deliveries import _day as day_arg
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PAGE = 50  # appendix rows per page
-FORMATS = {
-    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "md": ("Markdown", "text/markdown"),  # Werkzeug adds "; charset=utf-8" to a text type
-    "json": ("JSON", "application/json"),
-}
+FORMATS = {"docx": "Word", "xlsx": "Excel", "md": "Markdown", "json": "JSON"}  # the order shown
 LIGHTS = {"红": "red", "黄": "yellow", "绿": "green"}
 
 
@@ -52,23 +51,14 @@ def period_arg(errors: dict) -> str:
     return kind
 
 
-def build(day: date, kind: str, number: int | None = None) -> Report:
-    """The report as of `day` (its start in the office's time zone, as `bot report --as-of DAY`)."""
-    return build_report(g.db, g.settings, resolve_as_of(day, g.settings), kind, number=number)
+def build(day: date, kind: str) -> Report:
+    """The report as of `day` (its start in the office's time zone, as `bot report --as-of DAY`), unnumbered."""
+    return build_report(g.db, g.settings, resolve_as_of(day, g.settings), kind)
 
 
-def file_name(report: Report, fmt: str) -> str:
-    """督办通报-2024年7月-第3期.docx; a preview says 预览 (a Chinese name: RFC 5987 in the header)."""
-    number = f"第{report.number}期" if report.number else "预览"
-    return f"{report.title}-{report.period.label}-{number}.{fmt}"
-
-
-def download(report: Report, fmt: str):
-    """The file `bot report` writes (Word in the office's own template when config has one)."""
-    if fmt not in FORMATS:
-        abort(404)
-    return send_file(BytesIO(render(report, fmt)), mimetype=FORMATS[fmt][1], as_attachment=True,
-                     download_name=file_name(report, fmt))
+def download(content: bytes, fmt: str, name: str):
+    """A Chinese file name goes in the header per RFC 5987; Werkzeug adds "; charset=utf-8" to text/markdown."""
+    return send_file(BytesIO(content), mimetype=MIME[fmt], as_attachment=True, download_name=name)
 
 
 def issued(kind: str, day: date) -> ReportIssue | None:
@@ -81,16 +71,17 @@ def issued(kind: str, day: date) -> ReportIssue | None:
 
 def page(as_of: date | None, kind: str, errors: dict[str, str]):
     """The page for a day and period; with errors in the choice, the form and the issued list only."""
-    shown = dict(errors=errors, periods=PERIOD_LABELS, formats=FORMATS, issues=numbers.issues(g.db), lights=LIGHTS,
-                 w=wording, summary_rows=SUMMARY_LINES, rated=RATED, kind=kind)
+    issues = numbers.issues(g.db)
+    shown = dict(errors=errors, periods=PERIOD_LABELS, formats=FORMATS, issues=issues, lights=LIGHTS, w=wording,
+                 summary_rows=SUMMARY_LINES, rated=RATED, kind=kind, kept=kept_formats(g.db, [i.id for i in issues]))
     if as_of is None:
-        return render_template("reports.html", report=None, as_of=None, **shown), 400
+        return render_template("reports.html", report=None, as_of=None, issue=None, **shown), 400
     issue = issued(kind, as_of)
-    report = build(as_of, kind, issue.number if issue else None)
+    report = build(as_of, kind)
     pages = max(-(-len(report.items) // PAGE), 1)
     at = min(max(request.args.get("page", 1, type=int), 1), pages)
     next_number = (g.db.scalar(select(func.max(ReportIssue.number)).where(ReportIssue.year == report.year)) or 0) + 1
-    return render_template("reports.html", report=report, as_of=as_of, issued_here=issue is not None,
+    return render_template("reports.html", report=report, as_of=as_of, issue=issue,
                            next_number=next_number, items=report.items[(at - 1) * PAGE:at * PAGE], page=at,
                            pages=pages, **shown), 400 if errors else 200
 
@@ -104,13 +95,16 @@ def index():
 
 @bp.get("/file")
 def file():
-    """The report for the chosen day and period as a file: numbered if it was published, else a preview."""
+    """The preview for the chosen day and period as a file (Word in the office's own template when
+    config has one), built from the store as it is now: 督办通报-2024年7月-预览.docx."""
     errors: dict[str, str] = {}
-    as_of, kind = as_of_arg(errors), period_arg(errors)
+    as_of, kind, fmt = as_of_arg(errors), period_arg(errors), request.args.get("format", "")
     if errors:
         abort(400)
-    issue = issued(kind, as_of)
-    return download(build(as_of, kind, issue.number if issue else None), request.args.get("format", ""))
+    if fmt not in FORMATS:
+        abort(404)
+    report = build(as_of, kind)
+    return download(render(report, fmt), fmt, f"{report.title}-{report.period.label}-预览.{fmt}")
 
 
 def number_field(errors: dict) -> int | None:
@@ -140,12 +134,13 @@ def publish():
     if not errors:
         try:
             issue, _ = numbers.take_number(g.db, report.year, report.period, resolve_as_of(as_of, g.settings),
-                                           g.user.username, number=number)
+                                           g.user.username, formats=",".join(FORMATS), number=number)
         except DubanError as refused:  # the number typed is taken (the CLI's wording names its option)
             errors["number"] = (f"{report.year}年第{number}期已经存在，请换一个期号，或留空取下一期。"
                                 if number is not None else refused.message)
     if errors:
         return page(as_of, kind, errors)
+    keep_files(g.db, issue.id, replace(report, number=issue.number), tuple(FORMATS))  # with the number, or neither
     record(g.db, g.user.username, "发布督办通报", f"{issue.year}年第{issue.number}期", None,
            {"period": report.period.label, "as_of": as_of.isoformat(), "number": issue.number}, at=g.now)
     flash(f"已发布 {issue.year}年第{issue.number}期（{report.period.label}，截至 {as_of}）。")
@@ -154,7 +149,7 @@ def publish():
 
 @bp.get("/issues/<int:issue_id>/<fmt>")
 def issued_file(issue_id: int, fmt: str):
-    """An issued 通报 again, with its number, rebuilt as of its date."""
-    issue = g.db.get(ReportIssue, issue_id) or abort(404)
-    report = build_report(g.db, g.settings, issue.as_of, issue.period_kind, number=issue.number)
-    return download(report, fmt)
+    """An issued 通报 again: the bytes kept when it took its number. A format it was not issued in
+    (`bot report` keeps the one it wrote, the scheduled sender its attachments) is not offered."""
+    stored = kept_file(g.db, issue_id, fmt) or abort(404)
+    return download(stored.content, fmt, stored.filename)

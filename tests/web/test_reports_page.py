@@ -1,6 +1,7 @@
 """报表 (督办通报): the seed's report previewed for a date and period with the figures of
 build_report, downloaded in every format under a Chinese file name, published under the
-year's next 期号 by an admin only (CSRF, audit), and the issued ones downloaded again."""
+year's next 期号 by an admin only (CSRF, audit), and the issued ones downloaded again as they
+were issued, whatever is corrected afterwards."""
 from __future__ import annotations
 
 import json
@@ -161,9 +162,11 @@ def test_publish_takes_the_next_number_once_audits_it_and_lists_it(admin, office
     shown = admin.get(answer.headers["Location"]).get_data(as_text=True)
     assert "已发布 2024年第1期（2024年7月，截至 2024-07-05）" in shown
     preview = shown.split('id="preview"')[1]
-    assert '<p class="issue-number">2024年第1期</p>' in preview and "发布本期通报" not in shown
+    assert '<p class="issue-number">预览，不编号</p>' in preview and "发布本期通报" not in shown  # today's figures
+    assert "本期已发布为 2024年第1期" in text_of(shown.split('id="downloads"')[1].split("</section>")[0])
     issued = shown.split('id="issued"')[1]
     assert "2024年第1期" in issued and "admin" in issued and "2024-07-05" in issued
+    assert sorted(re.findall(r'href="/reports/issues/\d+/(\w+)"', issued)) == ["docx", "json", "md", "xlsx"]
 
     again = admin.post("/reports/publish", data={"csrf_token": csrf_of(page), "as_of": AS_OF, "period": "month"})
     assert "期号不变" in admin.get(again.headers["Location"]).get_data(as_text=True) and issue_count(office) == 1
@@ -173,13 +176,55 @@ def test_publish_takes_the_next_number_once_audits_it_and_lists_it(admin, office
     audit = text_of(admin.get("/audit").get_data(as_text=True))
     assert "发布督办通报" in audit and "2024年第1期" in audit and "2024年第2期" in audit
 
-    numbered = admin.get(f"/reports/file?as_of={AS_OF}&period=month&format=json")
-    assert quote("督办通报-2024年7月-第1期.json") in numbered.headers["Content-Disposition"]
-    assert json.loads(numbered.get_data())["number"] == 1
+    preview_file = admin.get(f"/reports/file?as_of={AS_OF}&period=month&format=json")
+    assert quote("督办通报-2024年7月-预览.json") in preview_file.headers["Content-Disposition"]
+    assert json.loads(preview_file.get_data())["number"] is None
     link = re.search(r'href="(/reports/issues/\d+/docx)"', issued).group(1)
     word = admin.get(link)
-    assert word.status_code == 200 and quote("督办通报-2024年7月-第1期.docx") in word.headers["Content-Disposition"]
+    assert word.status_code == 200 and quote("督办通报（2024年第1期）.docx") in word.headers["Content-Disposition"]
     assert "2024年第1期" in "\n".join(p.text for p in Document(BytesIO(word.get_data())).paragraphs)
+    numbered = admin.get(link.replace("docx", "json"))
+    assert numbered.headers["Content-Type"] == "application/json" and json.loads(numbered.get_data())["number"] == 1
+
+
+def issued_files(client, html: str) -> dict[str, bytes]:
+    """format → the bytes of the issued report's downloads the page links to."""
+    links = re.findall(r'href="(/reports/issues/\d+/(\w+))"', html.split('id="issued-here"')[1].split("</p>")[0])
+    return {fmt: client.get(link).get_data() for link, fmt in links}
+
+
+def test_an_issued_report_stays_as_issued_after_a_correction_while_the_preview_shows_it(admin, office, cli_run):
+    before = expected(office)
+    behind = before.laggards[0]
+    milestone, _ = behind.items[0]
+    page = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    published = admin.post("/reports/publish", data={"csrf_token": csrf_of(page), "as_of": AS_OF, "period": "month"})
+    shown = admin.get(published.headers["Location"]).get_data(as_text=True)
+    at_publish = issued_files(admin, shown)
+    assert sorted(at_publish) == ["docx", "json", "md", "xlsx"]
+    assert json.loads(at_publish["json"])["summary"]["overdue_open"] == before.summary.overdue_open
+
+    # a late correction: the unit's 办结 is recorded now, dated before the report's day
+    cli_run("done", milestone, "--unit", behind.unit, "--note", "补记办结", "--as-of", "2024-07-01")
+    after = expected(office)
+    assert after.summary.overdue_open == before.summary.overdue_open - 1
+
+    again = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    assert issued_files(admin, again) == at_publish  # byte for byte, every format
+    listed = re.findall(r'href="(/reports/issues/\d+/docx)"', again.split('id="issued"')[1])
+    assert [admin.get(link).get_data() for link in listed] == [at_publish["docx"]]
+    assert summary_sentence(after) in text_of(again) and summary_sentence(before) not in text_of(again)
+    preview = json.loads(admin.get(f"/reports/file?as_of={AS_OF}&period=month&format=json").get_data())
+    assert preview["summary"]["overdue_open"] == after.summary.overdue_open
+
+
+def test_a_format_an_issue_was_not_kept_in_is_not_offered(admin, office, cli_run, tmp_path):
+    cli_run("report", "--as-of", AS_OF, "-o", str(tmp_path / "r.docx"))  # the CLI keeps the one file it wrote
+    html = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    assert re.findall(r'href="/reports/issues/\d+/(\w+)"', html.split('id="issued"')[1]) == ["docx"]
+    link = re.search(r'href="(/reports/issues/\d+)/docx"', html).group(1)
+    assert admin.get(f"{link}/docx").get_data() == (tmp_path / "r.docx").read_bytes()
+    assert admin.get(f"{link}/xlsx").status_code == 404 and admin.get(f"{link}/pdf").status_code == 404
 
 
 def test_a_number_typed_is_used_and_a_taken_or_bad_one_is_refused_next_to_the_field(admin, office):
