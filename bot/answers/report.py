@@ -5,14 +5,20 @@ approved extension), 逾期办结 (later), 逾期 (open and past its date), or e
 
 Everything is read as it stood at `as_of`: a done mark, answer, extension or progress report
 recorded later does not count yet, so a report for a past month end (the console's history)
-shows that month's figures. Plain-row queries, as many for 12,000 items as for 12.
+shows that month's figures. `Recorded` reads the rows once (plain-row queries, as many for
+12,000 items as for 12) and answers for any number of as-of dates, so the statistics page's
+twelve month ends cost one read.
 `reports_missing` is the unit's 未报 periods of a reporting calendar (bot/answers/reporting.py;
 None for a milestone that is none).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,84 +52,156 @@ class Then:
     progress: str               # the latest 进展 text by then, "" when none
 
 
-def items_then(session: Session, as_of: datetime) -> dict[int, Then]:
-    """milestone_unit_id → its item at `as_of`. An item with nothing recorded after `as_of` is
-    read as stored; otherwise its state, extension and percentage are replayed from its events,
-    decisions and progress reports up to `as_of`."""
-    items = list(session.scalars(select(UnitItem)))
-    later = set(session.scalars(select(UnitItemEvent.unit_item_id).where(UnitItemEvent.at > as_of).distinct()))
-    state: dict[int, str] = {}
-    extended: dict[int, date] = {}
-    if later:
-        for item_id, new in session.execute(select(UnitItemEvent.unit_item_id, UnitItemEvent.new_state)
-                                            .where(UnitItemEvent.at <= as_of)
-                                            .order_by(UnitItemEvent.at, UnitItemEvent.id)):
-            state[item_id] = new
-        for item_id, due in session.execute(
-                select(AnswerRequest.unit_item_id, AnswerRequest.requested_due)
+class _Timeline:
+    """Values recorded at times (oldest first, ties in id order): the latest one by a moment."""
+
+    __slots__ = ("times", "values")
+
+    def __init__(self):
+        self.times: list[datetime] = []
+        self.values: list = []
+
+    def add(self, at: datetime, value) -> None:
+        self.times.append(at)
+        self.values.append(value)
+
+    def by(self, moment: datetime, default=None):
+        n = bisect_right(self.times, moment)
+        return self.values[n - 1] if n else default
+
+
+class Answers:
+    """Every unit item with its state changes, approved extensions and progress reports, read
+    once, to be read as it stood at any `as_of` (`at`)."""
+
+    def __init__(self, session: Session):
+        self.items = session.execute(select(
+            UnitItem.id, UnitItem.milestone_unit_id, UnitItem.state, UnitItem.original_due, UnitItem.due,
+            UnitItem.acknowledged_by, UnitItem.acknowledged_at, UnitItem.percent)).all()
+        self.states: dict[int, _Timeline] = defaultdict(_Timeline)
+        self.extended: dict[int, _Timeline] = defaultdict(_Timeline)
+        self.progress: dict[int, _Timeline] = defaultdict(_Timeline)
+        self.percent: dict[int, _Timeline] = defaultdict(_Timeline)
+        for item_id, at, new in session.execute(select(UnitItemEvent.unit_item_id, UnitItemEvent.at,
+                                                       UnitItemEvent.new_state)
+                                                .order_by(UnitItemEvent.at, UnitItemEvent.id)):
+            self.states[item_id].add(at, new)
+        for item_id, at, due in session.execute(
+                select(AnswerRequest.unit_item_id, AnswerRequest.decided_at, AnswerRequest.requested_due)
                 .where(AnswerRequest.kind == EXTENSION_REQUEST, AnswerRequest.decision == APPROVED,
-                       AnswerRequest.decided_at <= as_of).order_by(AnswerRequest.decided_at, AnswerRequest.id)):
-            extended[item_id] = due
-    progress: dict[int, str] = {}
-    percent: dict[int, int] = {}
-    for item_id, text, pct in session.execute(select(ProgressReport.unit_item_id, ProgressReport.text,
-                                                     ProgressReport.percent).where(ProgressReport.at <= as_of)
-                                              .order_by(ProgressReport.at, ProgressReport.id)):
-        progress[item_id] = text
-        if pct is not None:
-            percent[item_id] = pct
-    out = {}
-    for i in items:
-        replay = i.id in later
-        acked = i.acknowledged_at is not None and i.acknowledged_at <= as_of
-        out[i.milestone_unit_id] = Then(
-            state=state.get(i.id, PLANNED) if replay else i.state, original_due=i.original_due,
-            due=extended.get(i.id) if replay else i.due,
-            acknowledged_by=i.acknowledged_by if acked else None,
-            acknowledged_at=i.acknowledged_at if acked else None,
-            percent=percent.get(i.id) if replay else i.percent,
-            progress=progress.get(i.id, ""))
-    return out
+                       AnswerRequest.decided_at.is_not(None))
+                .order_by(AnswerRequest.decided_at, AnswerRequest.id)):
+            self.extended[item_id].add(at, due)
+        for item_id, at, text, pct in session.execute(
+                select(ProgressReport.unit_item_id, ProgressReport.at, ProgressReport.text, ProgressReport.percent)
+                .order_by(ProgressReport.at, ProgressReport.id)):
+            self.progress[item_id].add(at, text)
+            if pct is not None:
+                self.percent[item_id].add(at, pct)
+
+    def at(self, as_of: datetime) -> dict[int, Then]:
+        """milestone_unit_id → its item at `as_of`. An item with nothing recorded after `as_of` is
+        read as stored; otherwise its state, extension and percentage are replayed from its events,
+        decisions and progress reports up to `as_of`."""
+        out = {}
+        for item_id, mu_id, state, original, due, acked_by, acked_at, pct in self.items:
+            events = self.states.get(item_id)
+            if events is not None and events.times[-1] > as_of:  # replay
+                state, due, pct = (events.by(as_of, PLANNED), _by(self.extended, item_id, as_of),
+                                   _by(self.percent, item_id, as_of))
+            acked = acked_at is not None and acked_at <= as_of
+            out[mu_id] = Then(state=state, original_due=original, due=due,
+                              acknowledged_by=acked_by if acked else None, acknowledged_at=acked_at if acked else None,
+                              percent=pct, progress=_by(self.progress, item_id, as_of, ""))
+        return out
 
 
-def _unit_items(session: Session):
+def _by(timelines: dict[int, _Timeline], item_id: int, moment: datetime, default=None):
+    line = timelines.get(item_id)
+    return line.by(moment, default) if line else default
+
+
+class UnitItemRow(NamedTuple):
+    milestone_id: int
+    milestone_due: date
+    action: str
+    task_no: str
+    task: str
+    mu_id: int
+    unit_id: int
+    unit: str
+    role: str
+    done_at: datetime | None
+
+
+class Shown(NamedTuple):
+    """A unit item's figures at `as_of`: what `status` shows and the 通报 counts."""
+
+    state: str
+    original_due: date
+    due: date
+    done_at: datetime | None     # the done mark, if made by `as_of`
+    timeliness: str
+
+
+def shown(row: UnitItemRow, item: Then | None, as_of: datetime, today: date, tz: ZoneInfo) -> Shown:
+    done_at = row.done_at if row.done_at is not None and row.done_at <= as_of else None
+    original = item.original_due if item else row.milestone_due
+    due = item.due if item and item.due else row.milestone_due
+    state = state_shown(done_at is not None, item.state if item else None, due, today)
+    done_on = done_at.astimezone(tz).date() if done_at else None
+    return Shown(state, original, due, done_at, _timeliness(state, done_on, original, due, today))
+
+
+def _unit_items(session: Session) -> list[UnitItemRow]:
     """Every live unit × live milestone as plain rows, in milestone order (lead unit first): not
     the ORM graph, which costs seconds for a 2,000-task list."""
-    return session.execute(
+    return [UnitItemRow(*r) for r in session.execute(
         select(Milestone.id, Milestone.due, Milestone.action, Task.no, Task.title, MilestoneUnit.id,
                MilestoneUnit.unit_id, Unit.name, MilestoneUnit.role, MilestoneUnit.done_at)
         .join(Task, Milestone.task_id == Task.id).join(MilestoneUnit, MilestoneUnit.milestone_id == Milestone.id)
         .join(Unit, MilestoneUnit.unit_id == Unit.id)
         .where(Milestone.removed_at.is_(None), Task.removed_at.is_(None), MilestoneUnit.removed_at.is_(None))
-        .order_by(Milestone.id, MilestoneUnit.position))
+        .order_by(Milestone.id, MilestoneUnit.position))]
+
+
+class Recorded:
+    """The live unit items and their answers, read once; `rows(as_of)` for each date asked."""
+
+    def __init__(self, session: Session, tz: ZoneInfo):
+        self.tz = tz
+        self.units = _unit_items(session)
+        self.answers = Answers(session)
+
+    def rows(self, as_of: datetime, missing: dict[tuple[int, int], int] | None = None) -> list[dict]:
+        """`status --format json`'s items at `as_of`; `missing`: the calendars' 未报 counts."""
+        tz, today, missing = self.tz, as_of.astimezone(self.tz).date(), missing or {}
+        items = self.answers.at(as_of)
+        out = []
+        for row in self.units:
+            item = items.get(row.mu_id)
+            s = shown(row, item, as_of, today, tz)
+            out.append({
+                "milestone": f"M{row.milestone_id}", "milestone_id": row.milestone_id, "unit": row.unit,
+                "state": s.state, "label": LABELS[s.state], "due": s.due.isoformat(),
+                "original_due": s.original_due.isoformat(),
+                "acknowledged_by": item.acknowledged_by if item else None,
+                "acknowledged_at": item.acknowledged_at.astimezone(tz).isoformat(timespec="minutes")
+                if item and item.acknowledged_at else None,
+                "percent": item.percent if item else None,
+                "done_at": s.done_at.astimezone(tz).isoformat(timespec="minutes") if s.done_at else None,
+                "timeliness": s.timeliness,
+                "task_no": row.task_no, "task": row.task, "action": row.action,
+                "role": ROLES[row.role == LEAD_ROLE],
+                "latest_progress": item.progress if item else "",
+                "reports_missing": missing.get((row.milestone_id, row.unit_id)),
+            })
+        return out
 
 
 def item_rows(session: Session, settings: Settings, as_of: datetime) -> list[dict]:
     tz = settings.tz
-    today = as_of.astimezone(tz).date()
-    items = items_then(session, as_of)
     # 未报进展 of the reporting calendars, which are recurring milestones: None for no calendar
-    missing = reporting.missing_by_unit(session, live_milestones(session, Milestone.rule.is_not(None)), today, tz,
-                                        as_of)
-    rows = []
-    for mid, m_due, action, task_no, task, mu_id, unit_id, unit, role, mu_done in _unit_items(session):
-        item = items.get(mu_id)
-        done_at = mu_done if mu_done is not None and mu_done <= as_of else None
-        original = item.original_due if item else m_due
-        due = item.due if item and item.due else m_due
-        state = state_shown(done_at is not None, item.state if item else None, due, today)
-        done_on = done_at.astimezone(tz).date() if done_at else None
-        rows.append({
-            "milestone": f"M{mid}", "milestone_id": mid, "unit": unit, "state": state,
-            "label": LABELS[state], "due": due.isoformat(), "original_due": original.isoformat(),
-            "acknowledged_by": item.acknowledged_by if item else None,
-            "acknowledged_at": item.acknowledged_at.astimezone(tz).isoformat(timespec="minutes")
-            if item and item.acknowledged_at else None,
-            "percent": item.percent if item else None,
-            "done_at": done_at.astimezone(tz).isoformat(timespec="minutes") if done_at else None,
-            "timeliness": _timeliness(state, done_on, original, due, today),
-            "task_no": task_no, "task": task, "action": action, "role": ROLES[role == LEAD_ROLE],
-            "latest_progress": item.progress if item else "",
-            "reports_missing": missing.get((mid, unit_id)),
-        })
-    return rows
+    missing = reporting.missing_by_unit(session, live_milestones(session, Milestone.rule.is_not(None)),
+                                        as_of.astimezone(tz).date(), tz, as_of)
+    return Recorded(session, tz).rows(as_of, missing)

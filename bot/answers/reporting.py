@@ -176,8 +176,14 @@ def missing_by_unit(session: Session, milestones: list[Milestone], today: date, 
     chosen = calendar_ids(session, milestones)
     mus = [mu for m in milestones if m.id in chosen for mu in m.units if mu.removed_at is None]
     reports = _reports(session, [mu.id for mu in mus], as_of)
+    # the periods once per schedule, not per unit: a 2,000-task list shares a handful of calendars
+    spans: dict[tuple, list[Period]] = {}
+    for m in milestones:
+        if m.id in chosen and (key := (m.rule, m.due, m.planned_from)) not in spans:
+            spans[key] = periods(m, today)
     return {(mu.milestone_id, mu.unit_id): sum(s.state == MISSING for s in _states(
-        periods(mu.milestone, today), reports[mu.id], today, tz)) for mu in mus}
+        spans[mu.milestone.rule, mu.milestone.due, mu.milestone.planned_from], reports[mu.id], today, tz))
+        for mu in mus}
 
 
 def _period_at(milestone: Milestone, day: date) -> Period | None:

@@ -1,19 +1,23 @@
 """The 督办通报's figures from the store, counted once from the rows `status --format json` shows.
 
-The summary and each unit's counts are tallies of `item_rows` (the JSON's "items"), the unit
-lights are `status_rows`' (its "units"), so the report and `status` can never disagree for
-the same as-of date. Everything recorded after `as_of` is left out (bot.answers.report).
+The summary and each unit's counts are tallies of `item_rows`' figures (the JSON's "items"),
+the unit lights are `status_rows`' (its "units"), so the report and `status` can never disagree
+for the same as-of date. Everything recorded after `as_of` is left out (bot.answers.report).
+`Counted` reads the rows once and counts them at any number of dates: the statistics page's
+month ends are one read, not one report each.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.answers.flows import DONE, PENDING_REVIEW
-from bot.answers.report import item_rows
+from bot.answers.report import Recorded, shown
 from bot.config.settings import Settings
 from bot.errors import DubanError
 from bot.plan.views import light, status_rows
@@ -42,26 +46,90 @@ def period_of(kind: str, day: date) -> Period:
     return Period(kind, start, following - timedelta(days=1))
 
 
-def _tally(rows: list[dict], today: date, period: Period) -> Counts:
+class Fact(NamedTuple):
+    """What a unit item adds to the counts on a date; items alike on that date share one."""
+
+    due: date
+    state: str
+    timeliness: str
+    acknowledged: bool
+    progress: bool              # a progress report made by then
+
+
+def _tally(facts: Counter, today: date, period: Period) -> Counts:
+    """Counts of `facts` (Fact → how many items)."""
     n: Counter = Counter()
-    for r in rows:
-        due = date.fromisoformat(r["due"])
-        still_open = r["state"] != DONE
-        n["total"] += 1
-        if due <= today:
-            n["due"] += 1
+    for f, k in facts.items():
+        still_open = f.state != DONE
+        n["total"] += k
+        if f.due <= today:
+            n["due"] += k
         elif not still_open:
-            n["done_not_due"] += 1
-        if period.start <= due <= period.end:
-            n["due_in_period"] += 1
-        if r["timeliness"]:
-            n[TIMELINESS[r["timeliness"]]] += 1
+            n["done_not_due"] += k
+        if period.start <= f.due <= period.end:
+            n["due_in_period"] += k
+        if f.timeliness:
+            n[TIMELINESS[f.timeliness]] += k
         if still_open:
-            n["open_not_due"] += due >= today
-            n["unacknowledged"] += r["acknowledged_at"] is None
-            n["pending_review"] += r["state"] == PENDING_REVIEW
-            n["no_progress"] += due <= today and not r["latest_progress"] and r["state"] != PENDING_REVIEW
+            n["open_not_due"] += k * (f.due >= today)
+            n["unacknowledged"] += k * (not f.acknowledged)
+            n["pending_review"] += k * (f.state == PENDING_REVIEW)
+            n["no_progress"] += k * (f.due <= today and not f.progress and f.state != PENDING_REVIEW)
     return Counts(**n)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A report's counts on one date, without its items and lights: a point of the statistics page."""
+
+    as_of: date
+    period: Period
+    summary: Counts
+    units: dict[str, Counts]    # in the order the items list the units
+
+
+class Counted:
+    """The live unit items read once (bot.answers.report.Recorded), counted at any date. The items
+    nobody has answered stand alike at every date for the same unit, due date and done mark, so
+    each such group is weighed once; the answered ones are read one by one."""
+
+    def __init__(self, session: Session, settings: Settings):
+        self.recorded = Recorded(session, settings.tz)
+        answered = {item.milestone_unit_id for item in self.recorded.answers.items}
+        groups: dict[tuple, list] = {}
+        self.answered = []
+        for row in self.recorded.units:
+            if row.mu_id in answered:
+                self.answered.append(row)
+            else:
+                groups.setdefault((row.unit, row.milestone_due, row.done_at), [row, 0])[1] += 1
+        self.alike = list(groups.values())
+        self.unit_names = list(dict.fromkeys(row.unit for row in self.recorded.units))
+
+    def figures(self, as_of: datetime, period_kind: str) -> Figures:
+        tz = self.recorded.tz
+        today = as_of.astimezone(tz).date()
+        period = period_of(period_kind, today)
+        facts: dict[str, Counter] = {unit: Counter() for unit in self.unit_names}
+        for row, n in self.alike:
+            s = shown(row, None, as_of, today, tz)
+            facts[row.unit][Fact(s.due, s.state, s.timeliness, False, False)] += n
+        items = self.recorded.answers.at(as_of)
+        for row in self.answered:
+            item = items[row.mu_id]
+            s = shown(row, item, as_of, today, tz)
+            facts[row.unit][Fact(s.due, s.state, s.timeliness, item.acknowledged_at is not None,
+                                 bool(item.progress))] += 1
+        units = {unit: _tally(f, today, period) for unit, f in facts.items()}
+        return Figures(today, period, _tally(sum(facts.values(), Counter()), today, period), units)
+
+
+def counts_over_time(session: Session, settings: Settings, as_ofs: list[datetime],
+                     period_kind: str = "month") -> list[Figures]:
+    """The report's summary and per-unit counts at each of `as_ofs`, from one read: equal to
+    `build_report` at each date (its items, laggards and lights aside)."""
+    counted = Counted(session, settings)
+    return [counted.figures(as_of, period_kind) for as_of in as_ofs]
 
 
 def _days_overdue(row: dict, today: date) -> int:
@@ -88,14 +156,14 @@ def build_report(session: Session, settings: Settings, as_of: datetime, period_k
                  number: int | None = None) -> Report:
     """The 通报 for the period containing `as_of` (its local date), with the figures at `as_of`;
     `number` is its 期号 (bot.report.numbers), None for a preview."""
-    today = as_of.astimezone(settings.tz).date()
-    period = period_of(period_kind, today)
-    rows = item_rows(session, settings, as_of)
+    counted = Counted(session, settings)
+    figures = counted.figures(as_of, period_kind)
+    today, period = figures.as_of, figures.period
+    rows = counted.recorded.rows(as_of)
     by_unit: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_unit[r["unit"]].append(r)
-    units = tuple(UnitRow(s["unit"], light(s), _tally(by_unit[s["unit"]], today, period))
-                  for s in status_rows(session, settings, as_of))
+    units = tuple(UnitRow(s["unit"], light(s), figures.units[s["unit"]]) for s in status_rows(session, settings, as_of))
     laggards = []
     for u in units:
         late = sorted(((r["milestone"], _days_overdue(r, today)) for r in by_unit[u.unit] if r["timeliness"] == "逾期"),
@@ -106,5 +174,5 @@ def build_report(session: Session, settings: Settings, as_of: datetime, period_k
     return Report(
         office=settings.report_office or settings.admin_name, title=settings.report_title, year=today.year,
         number=number, as_of=today, period=period, generated_at=datetime.now(settings.tz),
-        summary=_tally(rows, today, period), units=units, laggards=tuple(laggards),
+        summary=figures.summary, units=units, laggards=tuple(laggards),
         items=tuple(_item(r, today) for r in rows), documents=_documents(session))

@@ -1,9 +1,9 @@
 """统计: 按期办结率 per unit over time and each unit's overdue items, drawn from the report itself.
 
-Every point is `build_report` as of that day, so a figure here is the figure of the 督办通报 for
-the same date (the page cannot drift from the report). The points are month ends from the first
-month anything falls due up to the chosen date, which is the last point; a longer history shows
-its last MONTHS months (one report per point).
+Every point is the 督办通报's counts as of that day (`counts_over_time`, equal to `build_report`
+for the same date: the page cannot drift from the report), the last one the report itself. The
+points are month ends from the first month anything falls due up to the chosen date, which is
+the last point; a longer history shows its last MONTHS months, all counted from one read.
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from flask import Blueprint, g, render_template
 
-from bot.report.model import Report
+from bot.cli.store_options import resolve_as_of
+from bot.report.build import Figures, counts_over_time
 from bot.report.wording import laggard_items, percent
 from bot.web.reports import as_of_arg, build
 from bot.web.stat_charts import OVERALL, count_bars, rate_lines
@@ -35,16 +36,16 @@ def rate_title(name: str, day: date, counts) -> str:
             f"（按期办结 {counts.on_time} / 应办结 {counts.assessed}）")
 
 
-def history(reports: list[Report]) -> dict[str, list[tuple[float | None, str]]]:
-    """Per unit (all units first), its 按期办结率 and <title> on each report's date; a unit a
-    report does not list (not yet in the directory then) has no point there."""
-    names = [OVERALL] + list(dict.fromkeys(row.unit for r in reversed(reports) for row in r.units))
+def history(points: list[Figures]) -> dict[str, list[tuple[float | None, str]]]:
+    """Per unit (all units first, then in the last point's order), its 按期办结率 and <title> on
+    each point's date; a unit a point does not list (not yet in the directory then) has no point there."""
+    names = [OVERALL] + list(dict.fromkeys(unit for p in reversed(points) for unit in p.units))
     lines: dict[str, list[tuple[float | None, str]]] = {name: [] for name in names}
-    for report in reports:
-        rows = {OVERALL: report.summary, **{row.unit: row.counts for row in report.units}}
+    for point in points:
+        rows = {OVERALL: point.summary, **point.units}
         for name in names:
             counts = rows.get(name)
-            lines[name].append((None, "") if counts is None else (counts.on_time_rate, rate_title(name, report.as_of, counts)))
+            lines[name].append((None, "") if counts is None else (counts.on_time_rate, rate_title(name, point.as_of, counts)))
     return lines
 
 
@@ -58,8 +59,8 @@ def index():
     dues = [item.original_due for item in report.items]
     days = points(min(dues), as_of) if dues and min(dues) < as_of else [as_of]
     shown = days[-(MONTHS + 1):]
-    reports = [build(day, "month") for day in shown[:-1]] + [report]
-    lines = history(reports)
+    earlier = counts_over_time(g.db, g.settings, [resolve_as_of(day, g.settings) for day in shown[:-1]], "month")
+    lines = history(earlier + [Figures(as_of, report.period, report.summary, {u.unit: u.counts for u in report.units})])
     late = sorted((row for row in report.units if row.counts.overdue_open), key=lambda r: (-r.counts.overdue_open, r.unit))
     bars = count_bars([(row.unit, row.counts.overdue_open,
                         f"{row.unit} 截至 {as_of}：逾期未办结 {row.counts.overdue_open} 项") for row in late])
