@@ -37,8 +37,9 @@ from bot.report.render import FORMATS  # the renderers themselves load only when
 def report(as_of, period, fmt, output, number, no_number, issue_number, year, template, actor):
     """生成督办通报：总体情况、各单位情况、滞后单位和事项明细附件。
 
-    每次生成（--no-number 除外）取本年度下一期期号并记入数据库，同时保存所写的文件；
-    文件写入成功才算取号。已发布的通报不再改变：用 --issue 取回的是发布时保存的文件。
+    每次生成（--no-number 除外）取本年度下一期期号并记入数据库，同时保存所写的文件；文件写入成功才算取号。
+
+    已发布的通报不再改变：用 --issue 取回的是发布时保存的文件。
 
     \b
     示例:
