@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,7 @@ from bot.plan.states import DONE, PLANNED
 from bot.plan.transitions import EventLog, transition
 from bot.store.answer_models import ProgressReport, UnitItem
 from bot.store.console_models import CorrectionRow
-from bot.store.models import Milestone, MilestoneUnit, Reminder, Task
+from bot.store.models import Milestone, MilestoneUnit, Reminder, Task, Unit
 
 TASK_KIND, MILESTONE_KIND = "task.reporting", "milestone.reporting"
 REPORTED, MISSING, OPEN = "reported", "missing", "open"
@@ -174,16 +175,53 @@ def missing_by_unit(session: Session, milestones: list[Milestone], today: date, 
     """(milestone id, unit id) → its 未报 periods on `today` (reports made by `as_of`), for every
     live unit of the calendars among `milestones`."""
     chosen = calendar_ids(session, milestones)
-    mus = [mu for m in milestones if m.id in chosen for mu in m.units if mu.removed_at is None]
-    reports = _reports(session, [mu.id for mu in mus], as_of)
+    pairs = [(m, mu.id, (mu.milestone_id, mu.unit_id)) for m in milestones if m.id in chosen
+             for mu in m.units if mu.removed_at is None]
+    return _missing(session, pairs, today, tz, as_of)
+
+
+class _Schedule(NamedTuple):
+    """What periods() and calendar_ids() read of a milestone, from one narrow row."""
+
+    id: int
+    rule: str
+    due: date
+    planned_from: date
+    action: str
+
+
+def missing_per_unit(session: Session, today: date, tz: ZoneInfo) -> dict[str, int]:
+    """unit name → its 未报 periods over every live calendar (the dashboard's column), read as
+    narrow rows: a 2,000-task list has hundreds of recurring milestones, too many to load whole."""
+    rows = session.execute(
+        select(Milestone.id, Milestone.rule, Milestone.due, Milestone.planned_from, Milestone.action,
+               MilestoneUnit.id, Unit.name)
+        .join(Task, Milestone.task_id == Task.id).join(MilestoneUnit, MilestoneUnit.milestone_id == Milestone.id)
+        .join(Unit, Unit.id == MilestoneUnit.unit_id)
+        .where(Milestone.rule.is_not(None), Milestone.removed_at.is_(None), Task.removed_at.is_(None),
+               MilestoneUnit.removed_at.is_(None))).all()
+    schedules = {r[0]: _Schedule(*r[:5]) for r in rows}
+    chosen = calendar_ids(session, list(schedules.values()))
+    out: dict[str, int] = defaultdict(int)
+    for name, count in _missing(session, [(schedules[r[0]], r[5], r[6]) for r in rows if r[0] in chosen],
+                                today, tz).items():
+        out[name] += count
+    return dict(out)
+
+
+def _missing(session: Session, pairs: list[tuple], today: date, tz: ZoneInfo,
+             as_of: datetime | None = None) -> dict:
+    """(schedule, milestone_unit id, key) → {key: 未报 periods}; keys repeat to be summed by the caller."""
+    reports = _reports(session, [mu_id for _, mu_id, _ in pairs], as_of)
     # the periods once per schedule, not per unit: a 2,000-task list shares a handful of calendars
     spans: dict[tuple, list[Period]] = {}
-    for m in milestones:
-        if m.id in chosen and (key := (m.rule, m.due, m.planned_from)) not in spans:
-            spans[key] = periods(m, today)
-    return {(mu.milestone_id, mu.unit_id): sum(s.state == MISSING for s in _states(
-        spans[mu.milestone.rule, mu.milestone.due, mu.milestone.planned_from], reports[mu.id], today, tz))
-        for mu in mus}
+    out: dict = defaultdict(int)
+    for m, mu_id, key in pairs:
+        span = spans.get(schedule := (m.rule, m.due, m.planned_from))
+        if span is None:
+            span = spans[schedule] = periods(m, today)
+        out[key] += sum(s.state == MISSING for s in _states(span, reports[mu_id], today, tz))
+    return dict(out)
 
 
 def _period_at(milestone: Milestone, day: date) -> Period | None:

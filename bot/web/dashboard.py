@@ -10,7 +10,7 @@ from itertools import islice
 from flask import Blueprint, g, render_template, request
 from sqlalchemy import func, select
 
-from bot.answers import flows
+from bot.answers import flows, reporting
 from bot.plan.views import WEEKDAYS, Standing, channels_by_unit, lead_text, standings, status_rows
 from bot.store.audit import recent
 from bot.store.models import FAILED, OPEN_REMINDER, AdminNotice, Message, Milestone, Reminder, Task, Unit
@@ -65,9 +65,10 @@ def unit_states(rows: list[Standing], today: date, soon: date) -> list[tuple[str
 def index():
     today = g.now.astimezone(g.settings.tz).date()
     soon = today + timedelta(days=g.settings.due_soon_days)
-    quiet = not_acknowledged()
+    quiet, missing = not_acknowledged(), reporting.missing_per_unit(g.db, today, g.settings.tz)
     rows = standings(g.db, g.settings, today)
-    units = [{**r, "light": light(r), "unacknowledged": quiet.get(r["unit"], 0)}
+    units = [{**r, "light": light(r), "unacknowledged": quiet.get(r["unit"], 0),
+              "reports_missing": missing.get(r["unit"], 0)}
              for r in status_rows(g.db, g.settings, g.now, rows)]
     upcoming_count, upcoming_rows = upcoming(today, today + timedelta(days=AHEAD_DAYS))
     failed = list(g.db.scalars(select(Message).where(Message.status == FAILED)

@@ -297,3 +297,16 @@ def test_a_viewer_cannot_change_a_calendar(office, console, cli_run):
     assert log_in(client, "viewer", VIEWER_PASSWORD).status_code == 302
     path = task_page(office, "2")
     assert fill_in(client, path, op="set", expr="每月10日前").status_code == 403
+
+
+def test_the_dashboard_counts_each_units_missed_periods(office, console):
+    import re
+
+    office.replay("2024-06-20", "2024-06-28")
+    office.clock.set(local("2024-06-28", 10))
+    html = admin_client(console).get("/").get_data(as_text=True)
+    shown = {unit: int(n) for unit, n in re.findall(
+        r"<td>([^<]+)</td><td>\d+</td>.*?<td class=\"reports-missing\">(\d+)</td>", html, re.S)}
+    rows = office.rows(office.clock.now())
+    assert shown[BAOHU] == rows[BAOHU]["reports_missing"] == 1
+    assert shown[RUNS] == rows[RUNS]["reports_missing"]
