@@ -18,7 +18,10 @@ from sqlalchemy import func, select
 
 from bot.cli.store_options import resolve_as_of
 from bot.report.build import build_report
+from bot.plan.imports import import_extraction
 from bot.report.wording import COUNT_COLUMNS, issue_label, laggard_sentence, percent, summary_sentence
+from bot.store.corrections import add_correction, keyed, reading_of
+from bot.store.models import Document as StoredDocument
 from bot.store.report_models import ReportIssue
 from tests.web.conftest import csrf_of
 
@@ -214,6 +217,30 @@ def test_an_issued_report_stays_as_issued_after_a_correction_while_the_preview_s
     listed = re.findall(r'href="(/reports/issues/\d+/docx)"', again.split('id="issued"')[1])
     assert [admin.get(link).get_data() for link in listed] == [at_publish["docx"]]
     assert summary_sentence(after) in text_of(again) and summary_sentence(before) not in text_of(again)
+    preview = json.loads(admin.get(f"/reports/file?as_of={AS_OF}&period=month&format=json").get_data())
+    assert preview["summary"]["overdue_open"] == after.summary.overdue_open
+
+
+def test_a_due_date_corrected_after_publishing_changes_the_preview_not_the_issue(admin, office):
+    page = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    published = admin.post("/reports/publish", data={"csrf_token": csrf_of(page), "as_of": AS_OF, "period": "month"})
+    at_publish = issued_files(admin, admin.get(published.headers["Location"]).get_data(as_text=True))
+    before = json.loads(at_publish["json"])
+
+    ext = office.extensions["duban"]
+    with ext["sessions"]() as db:  # the review screen's correction: task 8's 6月底前 is really 7月15日, re-imported
+        doc = db.scalars(select(StoredDocument)).one()
+        june = next(m for m in keyed(reading_of(doc)).milestones if m.task_key == "8" and m.due == date(2024, 6, 30))
+        add_correction(db, doc, "milestone.due", {"due": "2024-07-15"}, actor="admin", task_key="8",
+                       milestone_key=june.key)
+        import_extraction(db, reading_of(doc), settings=ext["settings"], as_of=resolve_as_of(date(2024, 6, 20),
+                          ext["settings"]), actor="admin", target=doc)
+        db.commit()
+    after = expected(office)
+    assert after.summary.overdue_open < before["summary"]["overdue_open"]
+
+    again = admin.get(f"/reports?as_of={AS_OF}&period=month").get_data(as_text=True)
+    assert issued_files(admin, again) == at_publish
     preview = json.loads(admin.get(f"/reports/file?as_of={AS_OF}&period=month&format=json").get_data())
     assert preview["summary"]["overdue_open"] == after.summary.overdue_open
 
