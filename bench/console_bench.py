@@ -49,29 +49,42 @@ def timed(client, path: str) -> list[float]:
     return times
 
 
-def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="duban-console-bench-"))
+def bench_store(prefix: str):
+    """A private SQLite store with the 2,000-task list imported as of 2024-03-01; the CLI runner."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
     os.environ["DUBAN_CONFIG_DIR"] = str(ROOT / "bot" / "config" / "examples")
     sys.path.insert(0, str(ROOT))
     from click.testing import CliRunner
 
     from bot.cli import cli
-    from bot.web import create_app
 
     write_list(work / "list.md", random.Random(7))
     runner = CliRunner()
-    for args, stdin in ((["import", str(work / "list.md"), "--as-of", "2024-03-01"], None),
-                        (["users", "add", "bench", "--role", "admin", "--password-stdin"], "bench-password-2024\n")):
-        result = runner.invoke(cli, args, input=stdin)
-        assert result.exit_code == 0, result.output
-    app = create_app(clock=lambda: datetime(2024, 6, 20, 1, tzinfo=timezone.utc))
+    result = runner.invoke(cli, ["import", str(work / "list.md"), "--as-of", "2024-03-01"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def logged_in(runner, now: datetime, role: str = "admin"):
+    """A test client of the console at `now`, logged in as a new account of `role`."""
+    from bot.cli import cli
+    from bot.web import create_app
+
+    password = "bench-password-2024"
+    result = runner.invoke(cli, ["users", "add", "bench", "--role", role, "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 0, result.output
+    app = create_app(clock=lambda: now)
     gc.freeze()  # as `python -m bot web` does once the app is built
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"username": "bench", "password": "bench-password-2024",
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    assert client.post("/login", data={"username": "bench", "password": password,
                                        "csrf_token": token}).status_code == 302
+    return client
+
+
+def main() -> int:
+    client = logged_in(bench_store("duban-console-bench-"), datetime(2024, 6, 20, 1, tzinfo=timezone.utc))
     failed = False
     for name, path in (("总览 /", "/"), ("核对 /documents/1/review", "/documents/1/review")):
         times = timed(client, path)

@@ -11,17 +11,13 @@ from one build.
 """
 from __future__ import annotations
 
-import os
-import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-from bench.console_bench import ROOT, TASKS, UNITS, write_list
+from bench.console_bench import TASKS, UNITS, bench_store, logged_in
 
 TARGET_S = 5.0
 AS_OF = "2024-07-05"
@@ -62,15 +58,7 @@ def timed(fn):
 
 def statistics_page(runner) -> list[float]:
     """Seconds for each of STATS_RUNS requests of the statistics page as of STATS_AS_OF."""
-    from bot.cli import cli
-    from bot.web import create_app
-
-    password = "bench-password-2024"
-    result = runner.invoke(cli, ["users", "add", "bench", "--role", "viewer", "--password-stdin"], input=password + "\n")
-    assert result.exit_code == 0, result.output
-    client = create_app(clock=lambda: datetime(2025, 3, 10, 1, tzinfo=timezone.utc)).test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"username": "bench", "password": password, "csrf_token": token}).status_code == 302
+    client = logged_in(runner, datetime(2025, 3, 10, 1, tzinfo=timezone.utc), role="viewer")
     times = []
     for _ in range(STATS_RUNS):
         answer, seconds = timed(lambda: client.get(f"/statistics?as_of={STATS_AS_OF}"))
@@ -81,21 +69,11 @@ def statistics_page(runner) -> list[float]:
 
 
 def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="duban-report-bench-"))
-    os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ["DUBAN_CONFIG_DIR"] = str(ROOT / "bot" / "config" / "examples")
-    sys.path.insert(0, str(ROOT))
-    from click.testing import CliRunner
-
-    from bot.cli import cli
+    runner = bench_store("duban-report-bench-")
     from bot.cli.store_options import resolve_as_of, store_session
     from bot.report.build import build_report
     from bot.report.render import FORMATS, render
 
-    write_list(work / "list.md", random.Random(7))
-    runner = CliRunner()
-    result = runner.invoke(cli, ["import", str(work / "list.md"), "--as-of", "2024-03-01"])
-    assert result.exit_code == 0, result.output
     with store_session() as (session, settings):
         items = answer_some(session, settings.tz)
     print(f"{TASKS} 项任务、{UNITS} 个单位、{items} 个单位事项（五分之一已签收并报进展，十分之一已办结）")
