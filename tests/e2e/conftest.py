@@ -45,7 +45,13 @@ def db_url(sqlite_url):
 
 
 @pytest.fixture
-def console(store_config, db_url):
+def console_clock():
+    """The console's clock: a test replaying further months overrides this fixture."""
+    return lambda: datetime(2024, 6, 20, 1, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def console(store_config, db_url, console_clock):
     """The console's address, with one admin account and nothing imported."""
     from werkzeug.serving import make_server
 
@@ -55,7 +61,7 @@ def console(store_config, db_url):
     runner = CliRunner()
     added = runner.invoke(cli, ["users", "add", ADMIN, "--role", "admin", "--password-stdin"], input=PASSWORD + "\n")
     assert added.exit_code == 0, added.output
-    app = create_app(db_url, clock=lambda: datetime(2024, 6, 20, 1, 0, tzinfo=timezone.utc))
+    app = create_app(db_url, clock=console_clock)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
