@@ -1,6 +1,7 @@
 """At each send time: due reminders → one digest per recipient → the outbox.
 
-Per run, on the reminders still `planned` whose send time has come:
+Per run, first every open unit item past its date is recorded overdue (an event each, once);
+then, on the reminders still `planned` whose send time has come:
 0. a reminder to 签收 (kind "ack") of an item the unit has acknowledged is cancelled first,
    so the lead reminder merged into it on a shared day is not lost with it; a reminder of a
    reporting calendar's period the unit has reported is closed (bot/answers/reporting.py);
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.answers.flows import OVERDUE as ITEM_OVERDUE
 from bot.answers.flows import PLANNED as ITEM_PLANNED
+from bot.answers.flows import record_overdue
 from bot.answers.links import links_for, public_base_url
 from bot.answers.reporting import close_reported
 from bot.config.settings import Settings
@@ -135,6 +137,7 @@ def build_digests(session: Session, settings: Settings, now: datetime, actor: st
     if not planning_lock(session):
         return report
     log = EventLog(now, actor)
+    record_overdue(session, now.astimezone(settings.tz).date(), now, actor)  # the items' history says when
     drop_acknowledged(session, now, log)
     close_reported(session, now, settings.tz, log)
     settled = settle_due(session, now, log)

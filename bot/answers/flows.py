@@ -27,7 +27,7 @@ from bot.plan.lookup import live_milestones
 from bot.plan.replan import plan_context, replan_at
 from bot.plan.states import Machine
 from bot.store.answer_models import AnswerRequest, Attachment, ProgressReport, UnitItem, UnitItemEvent
-from bot.store.models import MilestoneUnit
+from bot.store.models import Milestone, MilestoneUnit
 
 PLANNED, ACKNOWLEDGED, IN_PROGRESS = "planned", "acknowledged", "in_progress"
 RETURNED, DONE, EXTENSION_REQUESTED, EXTENDED, OVERDUE = "returned", "done", "extension_requested", "extended", "overdue"
@@ -267,12 +267,14 @@ def decide(session: Session, request: AnswerRequest, decision: str, reason: str,
 
 
 def record_overdue(session: Session, today: date, at: datetime, actor: str = "system") -> int:
-    """Move every open item past its (extended) date to overdue, each with its event; the daily
-    digest calls this before it sends, so the history says when an item fell overdue."""
+    """Move every open item past its (extended) date to overdue, each with its event; the digest
+    calls this before it sends, so the history says when an item fell overdue. Only milestones
+    already past (an extension only ever moves a date later) and not recurring: a recurring
+    one's periods are chased by its own reminders, not by one item state."""
     items = {i.milestone_unit_id: i for i in session.scalars(select(UnitItem))}
     extended = {mu_id: i.due for mu_id, i in items.items() if i.due is not None}
     moved = 0
-    for m in live_milestones(session):
+    for m in live_milestones(session, Milestone.due < today, Milestone.rule.is_(None)):
         for mu in m.units:
             if mu.removed_at is not None or mu.done_at is not None or extended.get(mu.id, m.due) >= today:
                 continue

@@ -6,8 +6,12 @@ import re
 from collections import Counter
 from datetime import date
 
+from sqlalchemy import func, select
+
+from bot.answers import flows
 from bot.report.build import build_report
 from bot.report.model import Counts
+from bot.store.answer_models import UnitItemEvent
 from tests.report.conftest import MILESTONE, at, store
 
 AS_OF = "2024-07-05"
@@ -119,3 +123,20 @@ def test_the_report_cli_prints_the_same_figures_as_json_and_markdown(answered, c
     unit_lines = {m[0]: m[1] for m in re.findall(r"^\| (\S+) \| ([红黄绿]) \|", md, re.M)}
     assert unit_lines == {u["unit"]: u["light"] for u in status["units"]}
     assert f"M{MILESTONE}（逾期5天）" in md.split("## 三")[1]
+
+
+def test_after_the_scheduler_replayed_the_fortnight_the_counts_still_equal_status_json(answered, cli_run):
+    """The replay sends the digests and records each item falling overdue (unit_item_events):
+    the report reads those states as status does."""
+    cli_run("run", "--as-of", "2024-06-20", "--until", AS_OF)
+    with store() as (session, _):
+        fell_overdue = session.scalar(select(func.count()).select_from(UnitItemEvent)
+                                      .where(UnitItemEvent.new_state == flows.OVERDUE))
+    assert fell_overdue, "the replay recorded the items falling overdue"
+    status = status_json(cli_run, AS_OF)
+    report = report_at(AS_OF)
+    today = date.fromisoformat(AS_OF)
+    assert figures(report.summary) == expected(status["items"], today)
+    assert report.summary.overdue_open == 7 and report.summary.on_time == 2
+    for u in report.units:
+        assert figures(u.counts) == expected([i for i in status["items"] if i["unit"] == u.unit], today)
