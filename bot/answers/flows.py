@@ -24,7 +24,8 @@ from bot.config.settings import Settings
 from bot.errors import DubanError
 from bot.plan.completion import mark_done
 from bot.plan.lookup import live_milestones
-from bot.plan.replan import plan_context, replan_at
+from bot.plan.planner import current_due
+from bot.plan.replan import plan_context, replan_at, target_of
 from bot.plan.states import Machine
 from bot.store.answer_models import AnswerRequest, Attachment, ProgressReport, UnitItem, UnitItemEvent
 from bot.store.models import Milestone, MilestoneUnit
@@ -83,8 +84,13 @@ def state_of(session: Session, mu: MilestoneUnit, today: date) -> str:
 def shown_state(mu: MilestoneUnit, item: UnitItem | None, today: date) -> str:
     """The state shown for an item (read only): its stored state; done when marked done (also
     by `python -m bot done`); overdue when an open item is past its date; else planned."""
-    due = item.due if item is not None and item.due else mu.milestone.due
+    due = item.due if item is not None and item.due else milestone_due_on(mu.milestone, today)
     return state_shown(mu.done_at is not None, item.state if item is not None else None, due, today)
+
+
+def milestone_due_on(milestone, today: date) -> date:
+    """The milestone's due date that counts on `today` (a recurring one's current occurrence)."""
+    return (current_due(target_of(milestone), today) or milestone.due) if milestone.rule else milestone.due
 
 
 def state_shown(done: bool, stored: str | None, due: date, today: date) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.answers import reporting
 from bot.answers.tokens import issue
+from bot.answers.flows import milestone_due_on
 from bot.config.settings import Settings
 from bot.store.answer_models import UnitItem
 from bot.store.models import Milestone, MilestoneUnit
@@ -40,10 +41,11 @@ def link_days(settings: Settings | None) -> int:
     return int(getattr(settings, "answer_link_days", LINK_DAYS) or LINK_DAYS)
 
 
-def effective_due(session: Session, mu: MilestoneUnit) -> date:
-    """The unit's due date: an approved extension, else the milestone's."""
+def effective_due(session: Session, mu: MilestoneUnit, today: date) -> date:
+    """The unit's due date on `today`: an approved extension, else the milestone's (a recurring
+    one's current occurrence)."""
     item = session.scalar(select(UnitItem).where(UnitItem.milestone_unit_id == mu.id))
-    return item.due if item is not None and item.due is not None else mu.milestone.due
+    return item.due if item is not None and item.due is not None else milestone_due_on(mu.milestone, today)
 
 
 def _end_of(day: date) -> datetime:
@@ -77,7 +79,7 @@ def links_for(session: Session, unit_id: int, milestone_id: int, *, base_url: st
         milestone = session.get(Milestone, milestone_id)
         raise ValueError(f"unit {unit_id} does not answer for milestone {milestone and milestone.id}")
     today = now.date()
-    expires = _end_of(max(effective_due(session, mu), today) + timedelta(days=link_days(settings)))
+    expires = _end_of(max(effective_due(session, mu, today), today) + timedelta(days=link_days(settings)))
     links = {action: url(base_url, issue(session, unit_id, milestone_id, action, expires, now))
              for action in ITEM_ACTIONS}
     period = reporting.period_of(mu.milestone, occurrence) if occurrence and reporting.is_calendar(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from bot.answers import reporting
 from bot.answers.flows import APPROVED, DONE, EXTENSION_REQUEST, LABELS, PLANNED, state_shown
 from bot.config.settings import Settings
 from bot.plan.lookup import live_milestones
+from bot.plan.planner import Target, current_due
 from bot.store.answer_models import AnswerRequest, ProgressReport, UnitItem, UnitItemEvent
 from bot.store.models import LEAD_ROLE, Milestone, MilestoneUnit, Task, Unit
 
@@ -132,6 +134,24 @@ class UnitItemRow(NamedTuple):
     unit: str
     role: str
     done_at: datetime | None
+    kind: str
+    rule: str | None
+    past: bool
+    planned_from: date | None
+
+    @property
+    def schedule(self) -> tuple:
+        return self.milestone_due, self.kind, self.rule, self.past, self.planned_from
+
+    def due_on(self, today: date) -> date:
+        """The milestone's due date that counts on `today`: a recurring one's current occurrence,
+        not its first (a monthly report is not overdue all year once January's date passed)."""
+        return self.milestone_due if not self.rule else _current_due(self.schedule, today)
+
+
+@lru_cache(maxsize=4096)
+def _current_due(schedule: tuple, today: date) -> date:
+    return current_due(Target(*schedule), today) or schedule[0]
 
 
 class Shown(NamedTuple):
@@ -146,8 +166,9 @@ class Shown(NamedTuple):
 
 def shown(row: UnitItemRow, item: Then | None, as_of: datetime, today: date, tz: ZoneInfo) -> Shown:
     done_at = row.done_at if row.done_at is not None and row.done_at <= as_of else None
-    original = item.original_due if item else row.milestone_due
-    due = item.due if item and item.due else row.milestone_due
+    base = row.due_on(today)
+    original = item.original_due if item and not row.rule else base  # a recurring item has no extension
+    due = item.due if item and item.due else base
     state = state_shown(done_at is not None, item.state if item else None, due, today)
     done_on = done_at.astimezone(tz).date() if done_at else None
     return Shown(state, original, due, done_at, _timeliness(state, done_on, original, due, today))
@@ -158,7 +179,8 @@ def _unit_items(session: Session) -> list[UnitItemRow]:
     the ORM graph, which costs seconds for a 2,000-task list."""
     return [UnitItemRow(*r) for r in session.execute(
         select(Milestone.id, Milestone.due, Milestone.action, Task.no, Task.title, MilestoneUnit.id,
-               MilestoneUnit.unit_id, Unit.name, MilestoneUnit.role, MilestoneUnit.done_at)
+               MilestoneUnit.unit_id, Unit.name, MilestoneUnit.role, MilestoneUnit.done_at, Milestone.kind,
+               Milestone.rule, Milestone.past, Milestone.planned_from)
         .join(Task, Milestone.task_id == Task.id).join(MilestoneUnit, MilestoneUnit.milestone_id == Milestone.id)
         .join(Unit, MilestoneUnit.unit_id == Unit.id)
         .where(Milestone.removed_at.is_(None), Task.removed_at.is_(None), MilestoneUnit.removed_at.is_(None))

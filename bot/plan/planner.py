@@ -124,6 +124,16 @@ def occurrences(target: Target, as_of: date, horizon_days: int) -> list[tuple[in
     return out
 
 
+def current_due(target: Target, today: date, horizon_days: int = 3660) -> date | None:
+    """The due date that counts on `today`: a one-off's own; a recurring one's first occurrence
+    on or after today (its last once the series is over); None when nothing is chased (past)."""
+    occ = occurrences(target, today, horizon_days)
+    if not occ:
+        return None
+    upcoming = [d for _, d in occ if d >= today]
+    return upcoming[0] if upcoming else occ[-1][1]
+
+
 def first_send_after(as_of: datetime, policy: PlanPolicy, calendar: WorkCalendar) -> date:
     """The working day of the first send time at or after `as_of`."""
     day = as_of.astimezone(policy.tz).date()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.answers.dues import extended_dues
 from bot.config.settings import Settings
 from bot.plan.lookup import live_milestones
-from bot.plan.planner import Target, occurrences
+from bot.plan.planner import Target, current_due
 from bot.plan.replan import desired_rows, load_calendar, plan_context, target_of
 from bot.store.models import (
     ADMIN, OPEN_REMINDER, OVERDUE, PLANNED, Contact, Milestone, MilestoneUnit, Reminder, Task, Unit,
@@ -128,11 +128,7 @@ def next_due(row: Milestone, settings: Settings, today: date) -> date | None:
 
 
 def due_of(target: Target, settings: Settings, today: date) -> date | None:
-    occ = occurrences(target, today, settings.horizon_days)
-    if not occ:
-        return None
-    upcoming = [d for _, d in occ if d >= today]
-    return upcoming[0] if upcoming else occ[-1][1]
+    return current_due(target, today, settings.horizon_days)
 
 
 class Standing(NamedTuple):

@@ -102,7 +102,7 @@ class Counted:
             if row.mu_id in answered:
                 self.answered.append(row)
             else:
-                groups.setdefault((row.unit, row.milestone_due, row.done_at), [row, 0])[1] += 1
+                groups.setdefault((row.unit, row.schedule, row.done_at), [row, 0])[1] += 1
         self.alike = list(groups.values())
         self.unit_names = list(dict.fromkeys(row.unit for row in self.recorded.units))
 

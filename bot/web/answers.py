@@ -104,7 +104,7 @@ def _item(mu: MilestoneUnit) -> Item:
     found = flows.item_of(g.db, mu)
     progress = [] if found is None else list(g.db.scalars(
         select(ProgressReport).where(ProgressReport.unit_item_id == found.id).order_by(ProgressReport.at.desc())))
-    return Item(mu, flows.state_of(g.db, mu, _today()), effective_due(g.db, mu),
+    return Item(mu, flows.state_of(g.db, mu, _today()), effective_due(g.db, mu, _today()),
                 found.original_due if found else mu.milestone.due,
                 f"{found.acknowledged_by}（{found.acknowledged_at.astimezone(g.settings.tz):%Y-%m-%d %H:%M}）"
                 if found and found.acknowledged_at else "", progress,
